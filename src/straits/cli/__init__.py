@@ -1,0 +1,1 @@
+"""The ``straits`` command line: one module per group of commands."""

@@ -1,0 +1,54 @@
+"""Entry point of the ``straits`` command: assembles the command modules.
+
+Each module in :data:`COMMAND_MODULES` exposes ``register(app)`` and adds its commands at the
+top level (``straits flows``, ``straits rca``...). Heavy imports happen inside commands so
+``straits --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+from straits.cli._common import StraitsGroup
+
+COMMAND_MODULES = [
+    "straits.cli.data",
+]
+
+app = typer.Typer(
+    name="straits",
+    cls=StraitsGroup,
+    help="Straits: economic-security analysis of supply-chain interdependence "
+    "(default lens: Korea and Japan). Data: embedded CEPII BACI extract unless --db is given.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from straits import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", is_eager=True, callback=_show_version, help="Show the version."
+    ),
+) -> None:
+    """Straits command line."""
+
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(_name).register(app)
+
+
+def main() -> None:
+    """Run the CLI (console-script entry point)."""
+    app()

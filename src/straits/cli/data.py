@@ -1,0 +1,154 @@
+"""Data commands: ingest, fetch, datasets, country, product, flows, summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from straits.cli._common import DbOpt, Format, FormatOpt, OutOpt, YearOpt, emit, open_session
+
+
+def ingest(
+    path: Annotated[Path, typer.Argument(help="BACI release: the zip as CEPII ships it, or a folder.")],
+    years: Annotated[str | None, typer.Option(help="Years to load, e.g. 2019-2023.")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Load a CEPII BACI release into the warehouse (one transaction; a year re-ingested is replaced)."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    with open_session(db, write=True) as s, _year_progress(console) as advance:
+        summary = s.ingest(path, years=years, progress=advance)
+    console.print(
+        f"Loaded {len(summary)} year(s) {summary['year'].min()}–{summary['year'].max()} "
+        f"of BACI {summary['hs'].iloc[0]} {summary['release'].iloc[0]}: "
+        f"{summary['rows'].sum():,} flows, {summary['value_kusd'].sum():,.0f} thousand USD "
+        f"into {s.path}"
+    )
+
+
+def fetch(
+    dataset: Annotated[str, typer.Argument(help="Dataset to download: baci.")],
+    release: Annotated[str, typer.Option(help="BACI release, e.g. V202601.")] = "V202601",
+    hs: Annotated[str, typer.Option(help="HS revision: HS92 ... HS22.")] = "HS17",
+    base_url: Annotated[str | None, typer.Option(help="Download from this base URL.")] = None,
+    sha256: Annotated[str | None, typer.Option(help="Expected SHA-256 of the zip.")] = None,
+    dest: Annotated[Path | None, typer.Option(help="Folder for the download.")] = None,
+    years: Annotated[str | None, typer.Option(help="Years to load, e.g. 2019-2023.")] = None,
+    db: DbOpt = None,
+) -> None:
+    """Download a BACI release (resumable, size/checksum checked) and ingest it."""
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+
+    from straits.data.default import cache_dir
+    from straits.errors import ParameterError
+    from straits.sources.download import BACI_BASE_URL, baci_filename, download
+
+    if dataset.lower() != "baci":
+        raise ParameterError(f"The 'dataset' parameter of fetch must be 'baci'. Got {dataset!r} instead.")
+    name = baci_filename(release, hs)
+    url = f"{(base_url or BACI_BASE_URL).rstrip('/')}/{name}"
+    target = (dest or cache_dir() / "downloads") / name
+    console = Console(stderr=True)
+    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                  TransferSpeedColumn(), console=console, transient=True) as bar:
+        task = bar.add_task(f"Downloading {name}", total=None)
+        download(url, target, sha256=sha256,
+                 progress=lambda done, total: bar.update(task, completed=done, total=total))
+    console.print(f"Downloaded {target}")
+    ingest(target, years=years, db=db)
+
+
+def datasets(db: DbOpt = None, fmt: FormatOpt = Format.table, out: OutOpt = None) -> None:
+    """List what the warehouse holds: dataset, release, year, rows, value."""
+    with open_session(db) as s:
+        emit(s.datasets(), fmt, out, title=f"Loaded data in {s.path}", source=s.citation())
+
+
+def country(
+    query: Annotated[str, typer.Argument(help="Code, ISO2/ISO3 or name: 410, KR, KOR, Korea, 490.")],
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Look up countries by BACI code, ISO code or name (Taiwan is 490 in BACI)."""
+    from straits.reference.lookup import search_countries
+
+    emit(search_countries(query), fmt, out, title=f"Countries matching {query!r}")
+
+
+def product(
+    query: Annotated[str, typer.Argument(help="HS2/HS4/HS6 code or words: 811292, 8112, graphite.")],
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Look up products by HS code prefix or words in the description."""
+    with open_session(db) as s:
+        emit(s.product(query), fmt, out, title=f"Products matching {query!r}")
+
+
+def flows(
+    year: YearOpt = None,
+    exporter: Annotated[str | None, typer.Option(help="Exporter(s): KOR, 'KOR,JPN' or world.")] = None,
+    importer: Annotated[str | None, typer.Option(help="Importer(s): KOR, 'KOR,JPN' or world.")] = None,
+    product: Annotated[str | None, typer.Option(help="HS2/HS4/HS6 codes, comma-separated.")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None,
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Bilateral flows: year, exporter, importer, product, value_kusd, quantity_t."""
+    with open_session(db) as s:
+        df = s.flows(year=year, exporter=exporter, importer=importer, product=product, limit=limit)
+        emit(df, fmt, out, title="Bilateral flows (value thousand USD, quantity metric tons)",
+             source=s.citation())
+
+
+def summary(
+    a: Annotated[str, typer.Argument(help="First economy.")] = "KOR",
+    b: Annotated[str, typer.Argument(help="Second economy.")] = "JPN",
+    db: DbOpt = None,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Trade between two economies in the loaded products, by year and direction."""
+    from straits.reference.lookup import resolve_country
+
+    ca, cb = resolve_country(a), resolve_country(b)
+    with open_session(db) as s:
+        df = s.trade_summary(ca.iso3, cb.iso3)
+        emit(df, fmt, out, title=f"{ca.name} – {cb.name} trade in loaded products (thousand USD)",
+             source=s.citation())
+
+
+def register(app: typer.Typer) -> None:
+    """Add the data commands to the top-level app."""
+    for fn in (ingest, fetch, datasets, country, product, flows, summary):
+        app.command()(fn)
+
+
+class _year_progress:
+    """Rich progress bar over the years of an ingest."""
+
+    def __init__(self, console) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        self.bar = Progress("[progress.description]{task.description}", BarColumn(),
+                            MofNCompleteColumn(), TimeElapsedColumn(), console=console,
+                            transient=True)
+        self.task = None
+
+    def __enter__(self):
+        self.bar.__enter__()
+        self.task = self.bar.add_task("Ingesting", total=None)
+        return self.advance
+
+    def advance(self, year: int, rows: int, done: int, total: int) -> None:
+        self.bar.update(self.task, completed=done, total=total,
+                        description=f"Ingested {year} ({rows:,} flows)")
+
+    def __exit__(self, *exc) -> None:
+        self.bar.__exit__(*exc)

@@ -1,0 +1,84 @@
+"""Build the default warehouse from the datasets embedded in the package.
+
+The default warehouse is an ordinary DuckDB file, built on first use into the user cache
+(``$STRAITS_CACHE``, else ``~/.cache/straits``) under a name that carries a hash of the
+embedded files, so a new package version with new data builds a new one. The build writes a
+temporary file and renames it, so an interrupted build never leaves a half-built warehouse.
+
+Later datasets (monthly reporter series, value-chain tables) register a loader in
+``EMBEDDED_LOADERS``; each receives an open session and the package data folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from straits.session import Session
+
+Loader = Callable[["Session", Path], None]
+
+
+def _load_baci(session: Session, root: Path) -> None:
+    session.ingest(root / "baci" / "BACI_HS17_V202601.zip")
+
+
+EMBEDDED_LOADERS: list[Loader] = [_load_baci]
+
+
+def data_root() -> Path:
+    """Folder of the embedded datasets inside the installed package."""
+    return Path(str(resources.files("straits.data")))
+
+
+def cache_dir() -> Path:
+    """Where the default warehouse lives (``$STRAITS_CACHE`` or ``~/.cache/straits``)."""
+    env = os.environ.get("STRAITS_CACHE")
+    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return base if env else base / "straits"
+
+
+def fingerprint() -> str:
+    """Hash of every embedded file and of the schema (~15 MB, a few tens of ms)."""
+    from straits import __version__
+
+    h = hashlib.sha256(__version__.encode())
+    root = data_root()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    wh = Path(str(resources.files("straits.warehouse")))
+    for path in sorted(wh.glob("*.sql")):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def default_path() -> Path:
+    """Path of the default warehouse, building it first if it does not exist yet."""
+    target = cache_dir() / f"default-{fingerprint()}.duckdb"
+    if not target.exists():
+        build_default(target)
+    return target
+
+
+def build_default(target: Path) -> None:
+    """Build the default warehouse at ``target`` from the embedded datasets, atomically."""
+    from straits.session import Session
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        with Session(tmp) as session:
+            for loader in EMBEDDED_LOADERS:
+                loader(session, data_root())
+            session.con.execute("CHECKPOINT")
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)

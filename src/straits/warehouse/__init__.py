@@ -1,0 +1,1 @@
+"""Warehouse: schema, atomic loads and the relational queries, kept in one place."""

@@ -1,0 +1,262 @@
+"""Atomic BACI loads: stream, check, swap, all inside one DuckDB transaction.
+
+The whole ingest (every year of a release, plus its country and product tables) runs in a
+single transaction. Rows are streamed by DuckDB's CSV reader straight into ``flows``; the
+checks then run as a handful of column scans over the new rows; any failure rolls back, so
+the warehouse keeps exactly its previous state. Only when a check fails is the file read a
+second time, single-threaded, to name the first offending line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from straits.errors import DataQualityWarning, InputFileError
+from straits.reference.lookup import countries as reference_countries
+from straits.sources.baci import BaciRelease, check_header
+from straits.warehouse.backend import sql_literal
+
+Progress = Callable[[int, int, int, int], None]
+"""Callback ``(year, rows_loaded, years_done, years_total)``."""
+
+_CSV_OPTS = "header=true, auto_detect=false, delim=',', quote='\"', escape='\"'"
+_RAW_COLUMNS = "{'t':'VARCHAR','i':'VARCHAR','j':'VARCHAR','k':'VARCHAR','v':'VARCHAR','q':'VARCHAR'}"
+_TYPED_COLUMNS = "{'t':'INTEGER','i':'INTEGER','j':'INTEGER','k':'VARCHAR','v':'DOUBLE','q':'VARCHAR'}"
+
+
+def load_release(
+    con: duckdb.DuckDBPyConnection,
+    release: BaciRelease,
+    *,
+    years: tuple[int, int] | None = None,
+    progress: Progress | None = None,
+) -> list[dict]:
+    """Load a BACI release into the warehouse; return one summary dict per year.
+
+    Raises
+    ------
+    InputFileError
+        A file breaks the BACI layout; the warehouse is left as it was.
+    """
+    chosen = release.select_years(years)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _check_revision(con, release)
+        _load_countries(con, release.country_file)
+        _load_products(con, release)
+        summaries = []
+        for n, (year, path) in enumerate(chosen.items(), start=1):
+            summaries.append(_load_year(con, release, year, path))
+            if progress is not None:
+                progress(year, summaries[-1]["rows"], n, len(chosen))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return summaries
+
+
+def _check_revision(con: duckdb.DuckDBPyConnection, release: BaciRelease) -> None:
+    row = con.execute("SELECT value FROM meta WHERE key = 'baci_hs'").fetchone()
+    loaded = con.execute("SELECT count(*) FROM releases WHERE dataset = 'baci'").fetchone()[0]
+    if row and loaded and row[0] != release.hs:
+        raise InputFileError(
+            release.origin,
+            f"this warehouse holds BACI {row[0]} flows; a {release.hs} release cannot be mixed "
+            "into it (use another --db)",
+        )
+    con.execute(
+        "INSERT OR REPLACE INTO meta VALUES ('baci_hs', ?), ('baci_release', ?), "
+        "('baci_citation', ?)",
+        [release.hs, release.release, release.citation],
+    )
+
+
+def _load_countries(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    check_header(path, ("country_code", "country_name", "country_iso2", "country_iso3"))
+    raw = con.execute(
+        f"SELECT * FROM read_csv({sql_literal(str(path))}, header=true, all_varchar=true)"
+    ).df()
+    bad = raw[~raw["country_code"].str.strip().str.fullmatch(r"\d+")]
+    if len(bad):
+        line = int(bad.index[0]) + 2
+        raise InputFileError(
+            path, f"expected a numeric code, got {bad.iloc[0]['country_code']!r}",
+            line=line, column="country_code",
+        )
+    raw["code"] = raw["country_code"].str.strip().astype(int)
+    ref = reference_countries().set_index("code")
+    names = raw["country_name"].map(_fix_mojibake)
+    repaired = int((names != raw["country_name"]).sum())
+    if repaired:
+        warnings.warn(
+            f"{path.name}: {repaired} country names were UTF-8 read as Latin-1 "
+            "(e.g. 'CÃ´te d'Ivoire'); shown repaired",
+            DataQualityWarning,
+            stacklevel=4,
+        )
+    iso3 = raw["code"].map(ref["iso3"]).fillna(raw["country_iso3"].fillna(""))
+    iso2 = raw["code"].map(ref["iso2"]).fillna(raw["country_iso2"].fillna(""))
+    current = raw["code"].map(ref["current"]).fillna(True).astype(bool)
+    display = raw["code"].map(ref["name"]).fillna(names)
+    table = raw.assign(
+        iso3=iso3, iso2=iso2, name=display, baci_iso3=raw["country_iso3"], current=current
+    )[["code", "iso3", "iso2", "name", "baci_iso3", "current"]]
+    con.register("_straits_countries", table)
+    con.execute("INSERT OR REPLACE INTO countries SELECT * FROM _straits_countries")
+    con.unregister("_straits_countries")
+
+
+def _load_products(con: duckdb.DuckDBPyConnection, release: BaciRelease) -> None:
+    path = release.product_file
+    check_header(path, ("code", "description"))
+    con.execute("DELETE FROM products")
+    con.execute(
+        f"""INSERT INTO products
+        SELECT lpad(trim(code), 6, '0'), description, {sql_literal(release.hs)}
+        FROM read_csv({sql_literal(str(path))}, header=true, all_varchar=true)"""
+    )
+    bad = con.execute(
+        "SELECT product FROM products WHERE NOT regexp_full_match(product, '[0-9]{6}') LIMIT 1"
+    ).fetchone()
+    if bad:
+        raise InputFileError(path, f"expected a 6-digit HS code, got {bad[0]!r}", column="code")
+
+
+def _load_year(con: duckdb.DuckDBPyConnection, release: BaciRelease, year: int, path: Path) -> dict:
+    src = sql_literal(str(path))
+    con.execute("DELETE FROM flows WHERE year = ?", [year])
+    con.execute(
+        f"""INSERT INTO flows
+        SELECT t, i, j, lpad(trim(k), 6, '0'), v,
+               CASE WHEN q IS NULL OR trim(q) IN ('', 'NA') THEN NULL
+                    ELSE coalesce(TRY_CAST(trim(q) AS DOUBLE), 'NaN'::DOUBLE) END
+        FROM read_csv({src}, {_CSV_OPTS}, columns={_TYPED_COLUMNS},
+                      nullstr=['', 'NA'], store_rejects=true,
+                      rejects_table='straits_rejects', rejects_scan='straits_reject_scans')"""
+    )
+    reject = con.execute(
+        "SELECT line, column_name, csv_line, error_message FROM straits_rejects "
+        "ORDER BY line LIMIT 1"
+    ).fetchone()
+    if reject:
+        line, column, text, message = reject
+        raise InputFileError(
+            path, f"expected a number, got {_field(text, column)!r} ({message.split('.')[-2].strip()})"
+            if column in ("t", "i", "j", "v") else message, line=int(line), column=column,
+        )
+    stats = con.execute(
+        """SELECT count(*), sum(value_kusd),
+                  count(*) FILTER (WHERE year <> $y),
+                  count(*) FILTER (WHERE value_kusd < 0 OR isnan(value_kusd)),
+                  count(*) FILTER (WHERE quantity_t < 0 OR isnan(quantity_t)),
+                  count(*) FILTER (WHERE NOT regexp_full_match(product, '[0-9]{6}')),
+                  count(*) FILTER (WHERE exporter NOT IN (SELECT code FROM countries)
+                                      OR importer NOT IN (SELECT code FROM countries)),
+                  count(*) FILTER (WHERE product NOT IN (SELECT product FROM products)),
+                  count(*) - count(DISTINCT (exporter::BIGINT * 1000 + importer) * 1000000
+                                   + TRY_CAST(product AS BIGINT))
+           FROM flows WHERE year = $y""",
+        {"y": year},
+    ).fetchone()
+    rows, value, bad_t, bad_v, bad_q, bad_k, bad_c, bad_p, dups = stats
+    if bad_t:
+        _fail(path, "t", f"expected the file name's year {year}", f"trim(t) <> '{year}'")
+    if bad_v:
+        _fail(path, "v", "expected a number >= 0", "TRY_CAST(trim(v) AS DOUBLE) < 0")
+    if bad_q:
+        _fail(path, "q", "expected a number >= 0, empty or NA",
+              "trim(q) NOT IN ('', 'NA') AND coalesce(TRY_CAST(trim(q) AS DOUBLE), -1) < 0")
+    if bad_k:
+        _fail(path, "k", "expected an HS6 code of up to six digits",
+              "NOT regexp_full_match(trim(k), '[0-9]{1,6}')")
+    if bad_c:
+        for col in ("i", "j"):
+            _fail(path, col, f"expected a code listed in {release.country_file.name}",
+                  f"TRY_CAST(trim({col}) AS INTEGER) NOT IN (SELECT code FROM countries)",
+                  con=con, optional=True)
+    if bad_p:
+        _fail(path, "k",
+              f"expected a code listed in {release.product_file.name} "
+              f"(is the file really {release.hs}?)",
+              "lpad(trim(k), 6, '0') NOT IN (SELECT product FROM products)", con=con)
+    if dups:
+        _fail_duplicate(path)
+    return {
+        "year": year, "rows": int(rows), "value_kusd": float(value or 0.0), "source": path.name,
+        "hs": release.hs, "release": release.release,
+    } | _record(con, release, year, path, int(rows), float(value or 0.0))
+
+
+def _record(con, release: BaciRelease, year: int, path: Path, rows: int, value: float) -> dict:
+    con.execute(
+        "INSERT OR REPLACE INTO releases VALUES ('baci', ?, ?, ?, ?, ?, ?, ?, ?)",
+        [release.hs, release.release, year, rows, value, path.name, path.stat().st_size,
+         dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+    )
+    return {}
+
+
+def _field(csv_line: str, column: str) -> str:
+    parts = csv_line.split(",")
+    idx = "tijkvq".find(column)
+    return parts[idx].strip() if 0 <= idx < len(parts) else csv_line
+
+
+def _locate(path: Path, predicate: str, con: duckdb.DuckDBPyConnection | None = None):
+    """First line (1-based, header = line 1) of ``path`` where ``predicate`` holds."""
+    src = sql_literal(str(path))
+    query = f"""SELECT line, t, i, j, k, v, q FROM (
+            SELECT row_number() OVER () + 1 AS line, *
+            FROM read_csv({src}, {_CSV_OPTS}, columns={_RAW_COLUMNS}, parallel=false))
+        WHERE {predicate} ORDER BY line LIMIT 1"""
+    if con is None:
+        with duckdb.connect() as scratch:
+            scratch.execute("SET threads = 1")
+            return scratch.execute(query).fetchone()
+    return con.execute(query).fetchone()
+
+
+def _fail(path: Path, column: str, expectation: str, predicate: str, *,
+          con: duckdb.DuckDBPyConnection | None = None, optional: bool = False) -> None:
+    hit = _locate(path, predicate, con)
+    if hit is None:
+        if optional:
+            return
+        raise InputFileError(path, expectation, column=column)
+    line, *fields = hit
+    value = dict(zip("tijkvq", fields, strict=True))[column]
+    raise InputFileError(path, f"{expectation}, got {value!r}", line=int(line), column=column)
+
+
+def _fail_duplicate(path: Path) -> None:
+    src = sql_literal(str(path))
+    with duckdb.connect() as scratch:
+        scratch.execute("SET threads = 1")
+        hit = scratch.execute(
+            f"""SELECT min(line), max(line), any_value(t), any_value(i), any_value(j),
+                       any_value(k)
+            FROM (SELECT row_number() OVER () + 1 AS line, trim(t) AS t,
+                         TRY_CAST(trim(i) AS INTEGER) AS i, TRY_CAST(trim(j) AS INTEGER) AS j,
+                         lpad(trim(k), 6, '0') AS k
+                  FROM read_csv({src}, {_CSV_OPTS}, columns={_RAW_COLUMNS}, parallel=false))
+            GROUP BY t, i, j, k HAVING count(*) > 1 ORDER BY min(line) LIMIT 1"""
+        ).fetchone()
+    first, second, t, i, j, k = hit
+    raise InputFileError(
+        path,
+        f"duplicate flow (t={t}, i={i}, j={j}, k={k}): also on line {first}",
+        line=int(second), column="t,i,j,k",
+    )
+
+
+def _fix_mojibake(text: str) -> str:
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError, AttributeError):
+        return text

@@ -1,0 +1,51 @@
+"""Shared fixtures: the embedded default warehouse (built once) and the shared real data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("STRAITS_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Build the default warehouse in a temporary cache, never in the user's."""
+    cache = tmp_path_factory.mktemp("straits-cache")
+    old = {k: os.environ.get(k) for k in ("STRAITS_CACHE", "STRAITS_DB")}
+    os.environ["STRAITS_CACHE"] = str(cache)
+    os.environ.pop("STRAITS_DB", None)
+    yield cache
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+@pytest.fixture(scope="session")
+def session(_isolated_cache):
+    """Read-only session on the embedded default warehouse."""
+    import straits
+    from straits.data.default import default_path
+
+    path = default_path()
+    s = straits.open(path, read_only=True)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """The real published data beside the repository (../shared/data)."""
+    if not SHARED.exists():
+        pytest.skip(f"shared data not found at {SHARED}")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def baci_dir(shared: Path) -> Path:
+    return shared / "baci-critical-minerals"
