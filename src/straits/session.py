@@ -17,14 +17,18 @@ import pandas as pd
 import pyarrow as pa
 
 from straits.errors import DataNotLoadedError, ParameterError
+from straits.metrics.shortcuts import MetricsMixin
 from straits.reference import lookup
+from straits.security.shortcuts import SecurityMixin
+from straits.sources.shortcuts import ReporterMixin
+from straits.valuechain.shortcuts import ValueChainMixin
 from straits.warehouse import queries
 from straits.warehouse.backend import DuckDBBackend, connect
 
 Frame = pd.DataFrame | pa.Table
 
 
-class Session:
+class Session(MetricsMixin, SecurityMixin, ReporterMixin, ValueChainMixin):
     """An open Straits warehouse.
 
     Parameters
