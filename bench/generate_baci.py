@@ -4,7 +4,8 @@ Writes ``BACI_HS17_Y{year}_V999901.csv`` (columns t,i,j,k,v,q; 11 million flows 
 default, about 375 MB), ``country_codes_V999901.csv`` and ``product_codes_HS17_V999901.csv``
 into a folder. Countries are the real BACI codes, products 5,000 real HS6 codes; the flows
 are synthetic: exporter and importer sizes follow a Zipf-like law, values are lognormal,
-5% of quantities are missing, and product codes are written as integers (losing leading
+5% of quantities are missing, rows are sorted by (i, j, k) as in CEPII's files,
+and product codes are written as integers (losing leading
 zeros) like several CEPII releases.
 
 Usage: ``python bench/generate_baci.py OUT_DIR [--years 2030-2030] [--rows 11000000]``
@@ -54,7 +55,8 @@ def flows(year: int, rows: int, codes: np.ndarray, products: np.ndarray, seed: i
         ok = i != j
         new = (i[ok].astype(np.int64) * nc + j[ok]) * npr + k[ok]
         keys = np.unique(np.concatenate([keys, new]))
-    keys = rng.permutation(keys)[:rows]
+    # Keep a random subset, written in (i, j, k) order as CEPII writes its files.
+    keys = np.sort(rng.permutation(keys)[:rows])
     k = keys % npr
     ij = keys // npr
     i, j = ij // nc, ij % nc

@@ -49,6 +49,7 @@ class Session(MetricsMixin, SecurityMixin, ReporterMixin, ValueChainMixin):
 
             db = default_path()
         self.path = Path(db)
+        self.read_only = read_only
         if read_only and not self.path.exists():
             raise DataNotLoadedError(f"No warehouse at {self.path}; run `straits ingest` first.")
         self.con = connect(self.path, read_only=read_only)
@@ -114,8 +115,9 @@ class Session(MetricsMixin, SecurityMixin, ReporterMixin, ValueChainMixin):
 
     def citation(self) -> str:
         """Citation of the loaded BACI release, e.g. ``CEPII BACI HS17 V202601 (...)``."""
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'baci_citation'").fetchone()
-        return row[0] if row else "CEPII BACI"
+        # fetchall, not fetchone: DuckDB 2 refuses further work while a result is unfinished
+        rows = self.con.execute("SELECT value FROM meta WHERE key = 'baci_citation'").fetchall()
+        return rows[0][0] if rows else "CEPII BACI"
 
     # -- ingest -----------------------------------------------------------------------
     def ingest(self, path: str | Path, *, years: str | tuple[int, int] | None = None,
@@ -131,10 +133,8 @@ class Session(MetricsMixin, SecurityMixin, ReporterMixin, ValueChainMixin):
         span = parse_years(years) if isinstance(years, str) or years is None else years
         release = open_release(path)
         try:
-            self.con.execute("SET preserve_insertion_order = false")
             rows = load_release(self.con, release, years=span, progress=progress)
         finally:
-            self.con.execute("SET preserve_insertion_order = true")
             release.close()
         return pd.DataFrame(rows, columns=["year", "rows", "value_kusd", "source", "hs", "release"])
 

@@ -61,7 +61,7 @@ def open_session(db: Path | None, *, write: bool = False) -> Session:
     from straits.session import Session
 
     if db is None:
-        return Session(None)
+        return Session(None, read_only=not write)
     return Session(db, read_only=not write and db.exists())
 
 

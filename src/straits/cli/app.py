@@ -15,6 +15,7 @@ from straits.cli._common import StraitsGroup
 
 COMMAND_MODULES = [
     "straits.cli.data",
+    "straits.cli.report",
 ]
 
 app = typer.Typer(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,7 +130,7 @@ def _extract(path: Path, root: Path) -> None:
                 with zf.open(info) as src, open(root / name, "wb") as dst:
                     while chunk := src.read(1 << 20):
                         dst.write(chunk)
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
         if isinstance(exc, InputFileError):
             raise
         raise InputFileError(path, f"corrupt or truncated zip ({exc})") from exc

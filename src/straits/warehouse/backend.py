@@ -46,6 +46,7 @@ def schema_sql() -> str:
 def connect(path: str | Path | None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open (and if needed create) a DuckDB warehouse with the Straits schema."""
     con = duckdb.connect(str(path) if path else ":memory:", read_only=read_only)
+    con.execute("SET enable_progress_bar = false")  # the CLI shows its own (Rich) progress
     if not read_only:
         con.execute(schema_sql())
     return con

@@ -1,0 +1,134 @@
+"""Labels, number formats and names in English, Korean and Japanese.
+
+Every visible string comes from ``locales/{lang}.json`` (written by hand, never machine
+translated at run time). Numbers, percentages, money and dates go through Babel so each
+language gets its own separators and compact units (``$95.1M``, ``US$9,506만``, ``$9,506万``);
+country names come from the CLDR territory names Babel ships (``Locale('ko').territories``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import (
+    format_compact_currency,
+    format_decimal,
+    format_percent,
+)
+
+from straits.errors import ParameterError
+
+LANGS = ("en", "ko", "ja")
+
+
+@lru_cache(maxsize=None)
+def _table(lang: str) -> dict[str, str]:
+    text = resources.files("straits.report").joinpath(f"locales/{lang}.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@lru_cache(maxsize=1)
+def _iso2() -> dict[str, str]:
+    from straits.reference.lookup import countries
+
+    df = countries()
+    return dict(zip(df["iso3"], df["iso2"], strict=True))
+
+
+class Tr:
+    """Translator and formatter for one language.
+
+    Parameters
+    ----------
+    lang : {"en", "ko", "ja"}
+        Report language.
+    """
+
+    def __init__(self, lang: str) -> None:
+        if lang not in LANGS:
+            raise ParameterError(
+                f"The 'lang' parameter of report must be one of en, ko, ja, all. Got {lang!r} "
+                "instead."
+            )
+        self.lang = lang
+        self.locale = Locale.parse(lang)
+        self.strings = _table(lang)
+        self.fallback = _table("en")
+
+    # -- strings ------------------------------------------------------------------------
+    def __call__(self, key: str, **kw: object) -> str:
+        """The string for ``key`` filled with ``kw`` (English if the key is missing)."""
+        text = self.strings.get(key, self.fallback.get(key, key))
+        return text.format(**kw) if kw else text
+
+    def has(self, key: str) -> bool:
+        """Whether ``key`` has a string in this language or in English."""
+        return key in self.strings or key in self.fallback
+
+    # -- names --------------------------------------------------------------------------
+    def country(self, iso3: str) -> str:
+        """CLDR territory name of an ISO3 code in this language (the code if unknown)."""
+        iso2 = _iso2().get(iso3)
+        if iso2:
+            name = self.locale.territories.get(iso2)
+            if name:
+                return name
+        return iso3
+
+    def product(self, code: str, description: str | None = None) -> str:
+        """Material name from the locale table (for the embedded products), else HS code."""
+        mat = self.strings.get(f"product.{code}") or self.fallback.get(f"product.{code}")
+        if mat:
+            return f"{mat} ({code})"
+        if description:
+            short = description.split(";")[0].split(":")[0].strip()
+            return f"{short[:48]} ({code})"
+        return code
+
+    # -- numbers ------------------------------------------------------------------------
+    def num(self, x: float, digits: int = 0) -> str:
+        """Plain number with grouping and ``digits`` decimals."""
+        if x is None or (isinstance(x, float) and math.isnan(x)):
+            return "–"
+        fmt = "#,##0" + ("." + "0" * digits if digits else "")
+        return format_decimal(x, fmt, locale=self.locale)
+
+    def pct(self, x: float, digits: int = 1) -> str:
+        """A fraction (0-1) as a percentage."""
+        if x is None or (isinstance(x, float) and math.isnan(x)):
+            return "–"
+        fmt = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+        return format_percent(x, fmt, locale=self.locale)
+
+    def signed_pct(self, x: float, digits: int = 1) -> str:
+        """A change as a signed percentage (``+12.3%``)."""
+        if x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x))):
+            return "–"
+        return ("+" if x >= 0 else "−") + self.pct(abs(x), digits)
+
+    def usd(self, kusd: float) -> str:
+        """Money given in thousand USD, in compact form (``$95.1M``)."""
+        if kusd is None or (isinstance(kusd, float) and math.isnan(kusd)):
+            return "–"
+        return format_compact_currency(
+            kusd * 1000.0, "USD", locale=self.locale, fraction_digits=1
+        )
+
+    def musd(self, kusd: float, digits: int = 1) -> str:
+        """Thousand USD as million USD, for tables whose header states the unit."""
+        return self.num(kusd / 1000.0, digits)
+
+    def date(self, d: date) -> str:
+        """A date in this language's long format."""
+        return format_date(d, format="long", locale=self.locale)
+
+    def month(self, ym: str) -> str:
+        """``YYYY-MM`` as a short month label (``Jul 2019``, ``2019년 7월``)."""
+        y, m = (int(p) for p in ym.split("-")[:2])
+        return format_date(date(y, m, 1), format=self("fmt.month"), locale=self.locale)

@@ -1,0 +1,74 @@
+"""Section 3: complementarity and specialisation of the pair (metrics engine, issue 4).
+
+Bilateral indices from ``straits.metrics.bilateral.bilateral`` (trade intensity, trade
+complementarity, export similarity, Grubel–Lloyd) and RCA leaders from
+``straits.metrics.rca.rca``, both over the loaded products only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from straits.report.charts import PALETTE, hbar_chart
+from straits.report.model import Rendered, Table
+
+KEY = "complementarity"
+SOURCES = ("baci",)
+TOP = 5
+
+
+def compute(ctx) -> dict[str, Any]:
+    """Bilateral index table and each country's top-RCA products in the report year."""
+    from straits.metrics.bilateral import bilateral
+    from straits.metrics.rca import rca
+
+    idx = bilateral(ctx.s, ctx.a, ctx.b, year=ctx.year)
+    leaders = {}
+    for c in (ctx.a, ctx.b):
+        r = rca(ctx.s, year=ctx.year, country=c)
+        leaders[c] = r.sort_values("rca", ascending=False).head(TOP).reset_index(drop=True)
+    return {"indices": idx.reset_index(drop=True), "leaders": leaders}
+
+
+def _direction(tr, direction: str) -> str:
+    if "->" in str(direction):
+        x, y = str(direction).split("->", 1)
+        return tr("dir.arrow", x=tr.country(x.strip()), y=tr.country(y.strip()))
+    return tr.country(str(direction)) if len(str(direction)) == 3 else str(direction)
+
+
+def render(d: dict[str, Any], ctx, tr) -> Rendered:
+    """Index table, RCA leader bars and finding."""
+    idx = d["indices"]
+    names = ctx.product_names()
+    rows = [[tr(f"index.{i}"), _direction(tr, dr), tr.num(v, 3)]
+            for i, dr, v in zip(idx["index"], idx["direction"], idx["value"], strict=True)]
+    t = Table(headers=[tr("col.index"), tr("col.direction"), tr("col.value")], rows=rows,
+              numeric=[False, False, True])
+    bars, colors = [], []
+    for i, c in enumerate((ctx.a, ctx.b)):
+        g = d["leaders"][c]
+        for p, v in zip(g["product"], g["rca"], strict=True):
+            bars.append((f"{tr.country(c)} · {tr.product(p)}", float(v)))
+            colors.append(PALETTE[i])
+    chart = hbar_chart(bars, x_label=tr("complementarity.axis", year=ctx.year),
+                       value_format=lambda v: tr.num(v, 1), colors=colors,
+                       title=tr("complementarity.chart", year=ctx.year), label_width=300)
+    a, b = tr.country(ctx.a), tr.country(ctx.b)
+    tc = idx[idx["index"] == "complementarity"]
+    ab, ba = f"{ctx.a}->{ctx.b}", f"{ctx.b}->{ctx.a}"
+    get = lambda frame, dr: (frame[frame["direction"] == dr]["value"].iloc[0]  # noqa: E731
+                             if (frame["direction"] == dr).any() else float("nan"))
+    s1 = tr("complementarity.finding1", a=a, b=b, year=ctx.year, tc_ab=tr.num(get(tc, ab), 2),
+            tc_ba=tr.num(get(tc, ba), 2))
+    gl = idx[idx["index"] == "grubel_lloyd"]["value"]
+    la, lb = d["leaders"][ctx.a], d["leaders"][ctx.b]
+    s2 = tr("complementarity.finding2", a=a, b=b,
+            gl=tr.num(float(gl.iloc[0]), 2) if len(gl) else "–",
+            pa=tr.product(la["product"][0], names.get(la["product"][0])) if len(la) else "–",
+            ra=tr.num(float(la["rca"][0]), 1) if len(la) else "–",
+            pb=tr.product(lb["product"][0], names.get(lb["product"][0])) if len(lb) else "–",
+            rb=tr.num(float(lb["rca"][0]), 1) if len(lb) else "–")
+    return Rendered(key=KEY, number=0, title="", finding=[s1, s2], charts=[chart], tables=[t],
+                    notes=[tr("complementarity.note")],
+                    citation=tr("cite.baci", release=ctx.s.citation()))

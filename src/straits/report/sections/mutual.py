@@ -1,0 +1,22 @@
+"""Section 4: mutual dependence, what each of the pair depends on the other for (issue 5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from straits.report.model import Missing
+
+KEY = "mutual"
+SOURCES = ("baci",)
+
+
+def compute(ctx) -> dict[str, Any] | Missing:
+    """Not wired yet: needs ``straits.security.mutual.mutual``."""
+    import straits.security.mutual  # noqa: F401
+
+    return Missing("engine", "straits.security.mutual")
+
+
+def render(d, ctx, tr):  # pragma: no cover - replaced when the engine is wired
+    """Placeholder."""
+    raise NotImplementedError
