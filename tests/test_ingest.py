@@ -223,3 +223,17 @@ def test_missing_tables(tmp_path, baci_dir):
     (rel / "country_codes_V202601.csv").unlink()
     with straits.open(tmp_path / "w.duckdb") as s, pytest.raises(InputFileError, match="country table"):
         s.ingest(rel)
+
+
+def test_cli_ingest_reports_summary(tmp_path, baci_dir):
+    from typer.testing import CliRunner
+
+    from straits.cli.app import app
+
+    rel = make_release(baci_dir, tmp_path / "rel", rows=20)
+    db = tmp_path / "c.duckdb"
+    r = CliRunner().invoke(app, ["ingest", str(rel), "--years", "2023-2024", "--db", str(db)])
+    assert r.exit_code == 0, r.output
+    assert "Loaded 2 year(s) 2023–2024 of BACI HS17 V202601: 40 flows" in r.output
+    bad = CliRunner().invoke(app, ["ingest", str(tmp_path / "nope"), "--db", str(db)])
+    assert bad.exit_code == 2 and "no such file or directory" in bad.output

@@ -122,11 +122,19 @@ class Session(MetricsMixin, SecurityMixin, ReporterMixin, ValueChainMixin):
     # -- ingest -----------------------------------------------------------------------
     def ingest(self, path: str | Path, *, years: str | tuple[int, int] | None = None,
                progress=None) -> pd.DataFrame:
-        """Load a BACI release (zip or directory); one summary row per year loaded.
+        """Load a BACI release (zip or directory) or a reporter file; one summary row each.
 
-        Re-ingesting a year replaces it; the whole ingest is one transaction, so a bad file
+        A BACI release gives one row per year loaded. Any other file is recognised by its
+        header (UN Comtrade classic or API CSV, Korea customs; see
+        :mod:`straits.sources.detect`) and loaded into ``reporter_flows``, one summary row.
+        Re-ingesting a year or file replaces it; each ingest is one transaction, so a bad file
         leaves the warehouse as it was.
         """
+        p = Path(path)
+        if p.is_file() and p.suffix.lower() != ".zip":
+            from straits.warehouse.reporter_load import load_reporter_files
+
+            return load_reporter_files(self.con, [p])
         from straits.sources.baci import open_release, parse_years
         from straits.warehouse.load import load_release
 

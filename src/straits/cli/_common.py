@@ -87,7 +87,7 @@ def emit(
     if fmt is Format.csv:
         text = df.to_csv(index=False)
     elif fmt is Format.json:
-        text = df.to_json(orient="records", double_precision=15, force_ascii=False, indent=1)
+        text = df.to_json(orient="records", double_precision=15, force_ascii=False, indent=1, date_format="iso")
         text += "\n"
     else:
         if out is not None:

@@ -15,7 +15,11 @@ from straits.cli._common import StraitsGroup
 
 COMMAND_MODULES = [
     "straits.cli.data",
+    "straits.cli.reporter",
     "straits.cli.report",
+    "straits.cli.security",
+    "straits.cli.valuechain",
+    "straits.cli.metrics",
 ]
 
 app = typer.Typer(

@@ -11,16 +11,23 @@ from straits.cli._common import DbOpt, Format, FormatOpt, OutOpt, YearOpt, emit,
 
 
 def ingest(
-    path: Annotated[Path, typer.Argument(help="BACI release: the zip as CEPII ships it, or a folder.")],
+    path: Annotated[Path, typer.Argument(help="BACI release (zip or folder), or a UN Comtrade "
+                                         "(classic or API) or Korea customs CSV.")],
     years: Annotated[str | None, typer.Option(help="Years to load, e.g. 2019-2023.")] = None,
     db: DbOpt = None,
 ) -> None:
-    """Load a CEPII BACI release into the warehouse (one transaction; a year re-ingested is replaced)."""
+    """Load a BACI release or a reporter file (recognised by its header); one transaction."""
     from rich.console import Console
 
     console = Console(stderr=True)
     with open_session(db, write=True) as s, _year_progress(console) as advance:
         summary = s.ingest(path, years=years, progress=advance)
+    if "layout" in summary:  # a reporter file (straits.sources.detect)
+        r = summary.iloc[0]
+        console.print(f"Loaded {r['source']} ({r['layout']}, {r['dataset']}): {r['rows']:,} "
+                      f"rows, {r['first_period']}–{r['last_period']}, reporter {r['reporters']}, "
+                      f"{r['value_usd']:,.0f} USD into {s.path}")
+        return
     console.print(
         f"Loaded {len(summary)} year(s) {summary['year'].min()}–{summary['year'].max()} "
         f"of BACI {summary['hs'].iloc[0]} {summary['release'].iloc[0]}: "

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +29,13 @@ def _load_baci(session: Session, root: Path) -> None:
     session.ingest(root / "baci" / "BACI_HS17_V202601.zip")
 
 
-EMBEDDED_LOADERS: list[Loader] = [_load_baci]
+def _load_reporter(session: Session, root: Path) -> None:
+    from straits.warehouse.reporter_load import load_embedded
+
+    load_embedded(session.con, root / "reporter")
+
+
+EMBEDDED_LOADERS: list[Loader] = [_load_baci, _load_reporter]
 
 
 def data_root() -> Path:
@@ -43,6 +50,7 @@ def cache_dir() -> Path:
     return base if env else base / "straits"
 
 
+@lru_cache(maxsize=1)
 def fingerprint() -> str:
     """Hash of every embedded file and of the schema (~15 MB, a few tens of ms)."""
     from straits import __version__

@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from straits.errors import DataNotLoadedError
 from straits.report.i18n import LANGS, Tr
 from straits.report.model import Missing, Rendered
 
@@ -38,6 +39,7 @@ class Context:
     peers: tuple[str, ...] = PEERS
     cache: dict[str, Any] = field(default_factory=dict)
     used_sources: set[str] = field(default_factory=set)
+    used_formulas: set[str] = field(default_factory=set)
 
     @property
     def prev(self) -> int | None:
@@ -74,12 +76,15 @@ def compute(ctx: Context) -> dict[str, Any]:
             out[mod.KEY] = mod.compute(ctx)
         except ImportError as exc:
             out[mod.KEY] = Missing("engine", getattr(exc, "name", None) or str(exc))
+        except DataNotLoadedError as exc:
+            out[mod.KEY] = Missing("nodata", str(exc).rstrip("."))
         except Exception as exc:  # an engine bug must not sink the whole report
             warnings.warn(f"report section {mod.KEY}: {type(exc).__name__}: {exc}",
                           stacklevel=2)
             out[mod.KEY] = Missing("error", f"{type(exc).__name__}: {exc}")
         if not isinstance(out[mod.KEY], Missing):
             ctx.used_sources.update(getattr(mod, "SOURCES", ()))
+            ctx.used_formulas.update(getattr(mod, "FORMULAS", ()))
     return out
 
 

@@ -68,7 +68,7 @@ def line_chart(
     height: int = 300,
 ) -> str:
     """Multi-series line chart; ``marker_x`` draws a dashed vertical line (an event date)."""
-    left, right, top, bottom = 64, 16, 40 if title else 18, 58
+    left, right, top, bottom = 64, 36, 40 if title else 18, 58
     pw, ph = width - left - right, height - top - bottom
     xs = [v for s in series for v in s.x]
     ys = [v for s in series for v in s.y if v is not None and math.isfinite(v)]
@@ -118,7 +118,7 @@ def line_chart(
         d = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(pts))
         dash = ' stroke-dasharray="6 4"' if s.dashed else ""
         out.append(f'<path d="{d}" fill="none" stroke="{s.color}" stroke-width="2.2"{dash}/>')
-        if len(pts) <= 40:
+        if len(pts) <= 16:
             out.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.6" fill="{s.color}"/>'
                        for x, y in pts)
     # legend below the axis

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from babel import Locale
@@ -27,7 +27,7 @@ from straits.errors import ParameterError
 LANGS = ("en", "ko", "ja")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table(lang: str) -> dict[str, str]:
     text = resources.files("straits.report").joinpath(f"locales/{lang}.json").read_text("utf-8")
     return json.loads(text)
@@ -83,7 +83,8 @@ class Tr:
 
     def product(self, code: str, description: str | None = None) -> str:
         """Material name from the locale table (for the embedded products), else HS code."""
-        mat = self.strings.get(f"product.{code}") or self.fallback.get(f"product.{code}")
+        key = code[:6] if len(code) == 10 else code  # customs HS10 lines: label of the HS6
+        mat = self.strings.get(f"product.{key}") or self.fallback.get(f"product.{key}")
         if mat:
             return f"{mat} ({code})"
         if description:
@@ -116,9 +117,15 @@ class Tr:
         """Money given in thousand USD, in compact form (``$95.1M``)."""
         if kusd is None or (isinstance(kusd, float) and math.isnan(kusd)):
             return "–"
-        return format_compact_currency(
-            kusd * 1000.0, "USD", locale=self.locale, fraction_digits=1
-        )
+        if self.lang == "en":
+            return format_compact_currency(
+                kusd * 1000.0, "USD", locale=self.locale, fraction_digits=1
+            )
+        # East Asian units: 만/万 = 10^4, 억/億 = 10^8 (Babel's compact form gives 9505.8만)
+        usd = kusd * 1000.0
+        if abs(usd) >= 1e8:
+            return self("money.oku", v=self.num(usd / 1e8, 1))
+        return self("money.man", v=self.num(usd / 1e4, 0))
 
     def musd(self, kusd: float, digits: int = 1) -> str:
         """Thousand USD as million USD, for tables whose header states the unit."""

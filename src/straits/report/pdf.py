@@ -19,10 +19,13 @@ CHROMIUM_ARGS = [
 ]
 
 
+SYSTEM_CHROMIUM = ("/usr/bin/chromium", "chromium", "chromium-browser")
+
+
 def find_chromium() -> str:
     """Path of the Chromium binary (``$STRAITS_CHROMIUM``, /usr/bin/chromium, or on PATH)."""
-    for cand in (os.environ.get("STRAITS_CHROMIUM"), "/usr/bin/chromium",
-                 shutil.which("chromium"), shutil.which("chromium-browser")):
+    env = os.environ.get("STRAITS_CHROMIUM")
+    for cand in (env, *(shutil.which(c) for c in SYSTEM_CHROMIUM)):
         if cand and Path(cand).exists():
             return cand
     raise StraitsError(

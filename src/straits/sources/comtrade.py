@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from straits.errors import InputFileError
 from straits.sources.detect import (
     Layout,
     check_columns,
@@ -50,14 +51,12 @@ def _value_basis(flow: pd.Series, primary: pd.Series, cif: pd.Series, fob: pd.Se
     return value, basis
 
 
-def _period(path, df, period_col: str, year: pd.Series) -> pd.Series:
+def _period(path, df: pd.DataFrame, period_col: str) -> pd.Series:
     """Month from a ``YYYY`` or ``YYYYMM`` period; NULL for annual periods."""
     text = df[period_col].str.strip()
     ok = text.str.fullmatch(r"\d{4}(\d{2})?")
     if not ok.all():
         i = int(np.flatnonzero(~ok.to_numpy())[0])
-        from straits.errors import InputFileError
-
         raise InputFileError(path, f"expected a period YYYY or YYYYMM, got {text.iloc[i]!r}",
                              line=int(df["line"].iloc[i]), column=period_col)
     month = pd.to_numeric(text.str.slice(4, 6).replace("", None), errors="coerce")
@@ -86,7 +85,7 @@ class ComtradeClassic(Layout):
         df, flow, codes = df[keep], flow[keep], codes[keep]
         year = numbers(p, df, "Year", blank_ok=False, integer=True)
         check_range(p, df, "Year", year, 1950, 2100)
-        month = _period(p, df, "Period", year)
+        month = _period(p, df, "Period")
         primary = numbers(p, df, "Trade Value (US$)", blank_ok=False)
         cif = _optional(p, df, "CIF Trade Value (US$)")
         fob = _optional(p, df, "FOB Trade Value (US$)")
@@ -135,7 +134,7 @@ class ComtradeAPI(Layout):
             month = month.where(freq == "M")
             check_range(p, df, "refMonth", month, 1, 12)
         else:
-            month = _period(p, df, "period", year).where(freq == "M")
+            month = _period(p, df, "period").where(freq == "M")
         primary = numbers(p, df, "primaryValue", blank_ok=False)
         cif, fob = _optional(p, df, "cifvalue"), _optional(p, df, "fobvalue")
         value, basis = _value_basis(flow, primary, cif, fob)

@@ -34,7 +34,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from straits.errors import DataQualityWarning
+from straits.errors import DataQualityWarning, InputFileError
 from straits.sources.detect import (
     Layout,
     check_columns,
@@ -74,6 +74,14 @@ class KoreaCustomsMonthly(Layout):
         month = numbers(p, df, "Month", blank_ok=False, integer=True)
         check_range(p, df, "Month", month, 1, 12)
         code = hs_digits(p, df, "Item", level=10)
+        raw_key = pd.DataFrame({"c": code, "n": df["Country"].str.strip(), "y": year,
+                                "m": month})
+        dup = raw_key.duplicated()
+        if dup.any():  # the same spelling twice is an error; two spellings are summed
+            i = int(np.flatnonzero(dup.to_numpy())[0])
+            first = int(df["line"].to_numpy()[(raw_key == raw_key.iloc[i]).all(axis=1)].min())
+            raise InputFileError(p, f"duplicate row (item, country, year, month): also on "
+                                 f"line {first}", line=int(df["line"].iloc[i]))
         partner = map_countries(p, df, "Country")
         base = pd.DataFrame({
             "reporter": "KOR", "partner": partner, "year": year, "month": month,
@@ -90,8 +98,8 @@ class KoreaCustomsMonthly(Layout):
         out = pd.concat(parts, ignore_index=True)
         out = out.groupby(KEY, as_index=False, dropna=False, sort=False).agg(
             hs6=("hs6", "first"), value_usd=("value_usd", "sum"),
-            weight_kg=("weight_kg", lambda w: w.sum(min_count=1)), line=("line", "min"),
-            value_basis=("value_basis", "first"),
+            weight_kg=("weight_kg", "sum"), weights=("weight_kg", "count"),
+            line=("line", "min"), value_basis=("value_basis", "first"),
         )
-        out["weight_kg"] = out["weight_kg"].astype(np.float64)
+        out["weight_kg"] = out["weight_kg"].where(out["weights"] > 0, np.nan)
         return finish(out)

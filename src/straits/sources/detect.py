@@ -105,11 +105,23 @@ def detect_layout(path: str | Path) -> type[Layout] | None:
 
 def require_layout(path: str | Path) -> type[Layout]:
     """Like :func:`detect_layout` but an unknown layout is an :class:`InputFileError`."""
-    lay = detect_layout(path)
+    p = Path(path)
+    if not p.is_file():
+        raise InputFileError(p, "no such file")
+    lay = detect_layout(p)
+    if lay is None and p.suffix.lower() in (".csv", ".txt"):
+        header = set(read_header(p))
+        near = max(layouts(), key=lambda c: len(header & set(c.required)) / len(c.required))
+        missing = [c for c in near.required if c not in header]
+        if len(missing) <= len(near.required) // 2:
+            raise InputFileError(p, f"missing column(s) {', '.join(missing)} of the "
+                                 f"{near.name} layout", line=1, column=missing[0])
     if lay is None:
         names = ", ".join(f"{c.name} ({', '.join(c.required[:4])}...)" for c in layouts())
-        raise InputFileError(path, f"unknown layout; expected a header of one of: {names}",
-                             line=1)
+        hint = ("; a BACI year file is ingested with its release (the zip or its folder)"
+                if p.suffix.lower() == ".csv" and read_header(p) == list("tijkvq") else "")
+        raise InputFileError(path, f"unknown layout; expected a header of one of: {names}"
+                             + hint, line=1)
     return lay
 
 

@@ -15,6 +15,7 @@ from straits.report.model import Missing, Rendered, Table
 
 KEY = "bilateral"
 SOURCES = ("baci",)
+FORMULAS = ("share",)
 TOP = 5
 
 

@@ -13,6 +13,7 @@ from straits.report.model import Rendered, Table
 
 KEY = "chokepoints"
 SOURCES = ("baci",)
+FORMULAS = ("share", "hhi")
 TOP = 10
 HIGH = 0.25  # US DOJ/FTC 2010 guideline threshold for a highly concentrated market
 

@@ -14,6 +14,7 @@ from straits.report.model import Rendered, Table
 
 KEY = "complementarity"
 SOURCES = ("baci",)
+FORMULAS = ("rca", "tc", "es", "gl")
 TOP = 5
 
 

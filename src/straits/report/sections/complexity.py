@@ -14,6 +14,7 @@ from straits.report.model import Missing, Rendered, Table
 
 KEY = "complexity"
 SOURCES = ("atlas",)
+FORMULAS = ("eci_rank",)
 
 
 def compute(ctx) -> dict[str, Any] | Missing:

@@ -1,22 +1,256 @@
-"""Section 7: event replay of real export controls, annual and monthly (issues 5, 6)."""
+"""Section 7: replay of real export controls (issues 5 and 6).
+
+For every preset in :mod:`straits.security.presets`: the month-by-month replay from loaded
+customs/Comtrade series (``straits.security.monthly.monthly_event``): the restricting
+country's shipments to the importer before and after the start month, its share of the
+importer's imports where the importer's own statistics are loaded, and who gained. Before and
+after are mean monthly values over the 12 months before and the start month plus 18 after.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from straits.report.model import Missing
+import numpy as np
+import pandas as pd
+
+from straits.errors import DataNotLoadedError
+from straits.report.charts import PALETTE, Series, line_chart
+from straits.report.model import Missing, Rendered, Table
 
 KEY = "events"
-SOURCES = ("baci",)
+SOURCES: tuple[str, ...] = ()
+FORMULAS = ("event",)
+
+
+def _summary(months: pd.DataFrame) -> pd.DataFrame:
+    """Per product: mean monthly value before/after, change, share before/after (sums ratio)."""
+    m = months.assign(after=months["offset"] >= 0)
+    g = m.groupby(["product", "after"]).agg(value=("value_usd", "mean"),
+                                             v=("value_usd", "sum"),
+                                             t=("importer_total_usd", "sum"),
+                                             tn=("importer_total_usd", "count"))
+    g["share"] = np.where(g["tn"] > 0, g["v"] / g["t"].replace(0, np.nan), np.nan)
+    w = g[["value", "share"]].unstack("after")
+    out = pd.DataFrame({
+        "product": w.index,
+        "before_usd": w[("value", False)].to_numpy(),
+        "after_usd": w[("value", True)].to_numpy(),
+        "share_before": w[("share", False)].to_numpy(),
+        "share_after": w[("share", True)].to_numpy(),
+    })
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["change"] = out["after_usd"] / out["before_usd"] - 1.0
+    return out.reset_index(drop=True)
 
 
 def compute(ctx) -> dict[str, Any] | Missing:
-    """Not wired yet: needs ``straits.security.events.mutual``."""
-    import straits.security.events  # noqa: F401
+    """Monthly replay of each preset with loaded data (importer: the pair member it targets)."""
+    from straits.security.monthly import monthly_event
+    from straits.security.presets import PRESETS
 
-    return Missing("engine", "straits.security.events")
+    replays = []
+    skipped = []
+    for name, p in PRESETS.items():
+        importer = p.importer if p.importer in (ctx.a, ctx.b) else ctx.a
+        try:
+            ev = monthly_event(ctx.s, name, importer=importer)
+        except DataNotLoadedError:
+            skipped.append(name)
+            continue
+        summ = _summary(ev.months)
+        gain = ev.gainers.sort_values("share_change", ascending=False).drop_duplicates("product")
+        replays.append({"preset": p, "importer": ev.importer, "months": ev.months,
+                        "summary": summ, "gainers": gain.reset_index(drop=True),
+                        "source": ev.source, "notes": ev.notes})
+        if "Korea Customs" in ev.source:
+            ctx.used_sources.add("kcs")
+        if "Comtrade" in ev.source:
+            ctx.used_sources.add("comtrade_chn")
+    annual = _annual(ctx)
+    if not replays and not annual:
+        return Missing("data", "monthly customs or Comtrade series, or BACI years around "
+                       "an event (straits ingest FILE)")
+    return {"replays": replays, "skipped": skipped, "annual": annual,
+            "signals": _signals(ctx, replays)}
 
 
-def render(d, ctx, tr):  # pragma: no cover - replaced when the engine is wired
-    """Placeholder."""
-    raise NotImplementedError
+def _annual(ctx) -> list[dict]:
+    """Annual before/after replay from BACI for presets whose products are loaded."""
+    try:
+        from straits.security.events import event
+    except ImportError:
+        return []
+    from straits.security.presets import PRESETS
+
+    out = []
+    for name, p in PRESETS.items():
+        importer = p.importer if p.importer in (ctx.a, ctx.b) else ctx.a
+        try:
+            ev = event(ctx.s, name, importer=importer)
+        except DataNotLoadedError:
+            continue
+        out.append({"preset": p, "importer": ev.importer, "summary": ev.summary})
+    return out
+
+
+def _shift(ym: str, months: int) -> str:
+    y, m = (int(x) for x in ym.split("-"))
+    k = y * 12 + m - 1 + months
+    return f"{k // 12:04d}-{k % 12 + 1:02d}"
+
+
+def _signals(ctx, replays: list[dict]) -> pd.DataFrame:
+    """Early-warning signals the watch raises from 6 months before to 12 after each start."""
+    try:
+        from straits.security.watch import watch
+    except ImportError:
+        return pd.DataFrame()
+    frames = []
+    for r in replays:
+        p = r["preset"]
+        try:
+            w = watch(ctx.s, r["importer"], products=list(p.products),
+                      start=_shift(p.start, -6), end=_shift(p.start, 12))
+        except DataNotLoadedError:
+            continue
+        frames.append(w.assign(preset=p.name, order=len(frames)))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _chart(r: dict, tr) -> str:
+    months = r["months"]
+    labels = dict(zip(months["offset"], months["period"], strict=False))
+    series = []
+    for i, (prod, g) in enumerate(months.groupby("product", sort=True)):
+        series.append(Series(tr.product(prod), g["offset"].tolist(),
+                             (g["value_usd"] / 1e6).tolist(), PALETTE[i % len(PALETTE)]))
+    p = r["preset"]
+    return line_chart(
+        series, y_label=tr("events.axis"), y_format=lambda v: tr.num(v, 1),
+        x_format=lambda v: tr.month(labels[int(v)]) if int(v) in labels else "",
+        x_ticks=sorted(o for o in labels if o % 6 == 0), marker_x=0.0,
+        marker_label=tr("events.start", month=tr.month(p.start)),
+        title=tr("events.chart", x=tr.country(p.exporter), y=tr.country(r["importer"])),
+    )
+
+
+def _table(r: dict, tr) -> Table:
+    s, gain = r["summary"], r["gainers"].set_index("product")
+    rows = []
+    for row in s.itertuples(index=False):
+        g = gain.loc[row.product] if row.product in gain.index else None
+        rows.append([
+            tr.product(row.product), tr.num(row.before_usd / 1e6, 2),
+            tr.num(row.after_usd / 1e6, 2), tr.signed_pct(row.change),
+            tr.pct(row.share_before) if pd.notna(row.share_before) else "–",
+            tr.pct(row.share_after) if pd.notna(row.share_after) else "–",
+            (f"{tr.country(g['supplier'])} ({tr.signed_pct(g['share_change'])[0]}"
+             f"{tr.num(abs(g['share_change']) * 100, 1)} {tr('unit.pp')})") if g is not None
+            else "–",
+        ])
+    p = r["preset"]
+    return Table(
+        headers=[tr("col.product"), tr("events.col_before"), tr("events.col_after"),
+                 tr("col.change"), tr("events.col_share_before"), tr("events.col_share_after"),
+                 tr("events.col_gainer")],
+        rows=rows, numeric=[False, True, True, True, True, True, False],
+        caption=tr(f"preset.{p.name}") + " — " + tr("events.caption", month=tr.month(p.start),
+                                                     x=tr.country(p.exporter),
+                                                     y=tr.country(r["importer"])))
+
+
+def render(d: dict[str, Any], ctx, tr) -> Rendered:
+    """One chart and one table per replayed preset; finding on the sharpest fall."""
+    charts, tables = [], []
+    for r in d["replays"]:
+        charts.append(_chart(r, tr))
+        tables.append(_table(r, tr))
+    if len(d["signals"]):
+        tables.append(_signal_table(d["signals"], tr))
+    if d["annual"]:
+        tables.append(_annual_table(d["annual"], tr))
+    rows = [(r, row) for r in d["replays"] for row in r["summary"].itertuples(index=False)
+            if pd.notna(row.change)]
+    if not rows:
+        return Rendered(key=KEY, number=0, title="", finding=[], charts=charts, tables=tables,
+                        notes=[tr("events.note_annual")],
+                        citation=tr("cite.baci", release=ctx.s.citation()))
+    r, worst = min(rows, key=lambda t: t[1].change)
+    p = r["preset"]
+    s1 = tr("events.finding1", n=len(d["replays"]), x=tr.country(p.exporter),
+            y=tr.country(r["importer"]), month=tr.month(p.start),
+            product=tr.product(worst.product), before=tr.usd(worst.before_usd / 1000),
+            after=tr.usd(worst.after_usd / 1000), change=tr.pct(abs(worst.change)))
+    gain = r["gainers"].set_index("product")
+    if worst.product in gain.index and pd.notna(worst.share_before):
+        g = gain.loc[worst.product]
+        s2 = tr("events.finding2", x=tr.country(p.exporter), sb=tr.pct(worst.share_before),
+                sa=tr.pct(worst.share_after), g=tr.country(g["supplier"]),
+                gb=tr.pct(g["share_before"]), ga=tr.pct(g["share_after"]))
+    else:
+        s2 = tr("events.finding2_exporter", x=tr.country(p.exporter))
+    notes = [tr("events.note")]
+    for r in d["replays"]:
+        notes.extend(tr("events.no_monthly", product=tr.product(n.split()[-1].rstrip(".")))
+                     for n in r["notes"] if n.startswith("No monthly data for"))
+    if d["skipped"]:
+        notes.append(tr("events.skipped", presets=", ".join(tr(f"preset.{n}")
+                                                            for n in d["skipped"])))
+    if len(d["signals"]):
+        notes.append(tr("events.note_signals"))
+    if d["annual"]:
+        notes.append(tr("events.note_annual"))
+    cites = [tr("cite.baci", release=ctx.s.citation())] if d["annual"] else []
+    if "kcs" in ctx.used_sources:
+        cites.append(tr("cite.kcs"))
+    if "comtrade_chn" in ctx.used_sources:
+        cites.append(tr("cite.comtrade_chn"))
+    return Rendered(key=KEY, number=0, title="", finding=[s1, s2], charts=charts,
+                    tables=tables, notes=notes, citation=" ".join(cites))
+
+
+def _gainers_text(text: str, tr) -> str:
+    """``'USA +0.005; CHL +0.003'`` (share changes) -> localized names and points."""
+    out = []
+    for item in str(text or "").split(";"):
+        parts = item.strip().split()
+        if len(parts) == 2:
+            try:
+                v = float(parts[1])
+            except ValueError:
+                continue
+            sign = "+" if v >= 0 else "−"
+            out.append(f"{tr.country(parts[0])} {sign}{tr.num(abs(v) * 100, 1)} {tr('unit.pp')}")
+    return tr("sep.list").join(out) or "–"
+
+
+def _annual_table(annual: list[dict], tr) -> Table:
+    rows = []
+    for a in annual:
+        p = a["preset"]
+        for r in a["summary"].itertuples(index=False):
+            rows.append([tr(f"preset.{p.name}"), tr.product(r.product),
+                         f"{r.before_year} → {r.after_year}",
+                         f"{tr.pct(r.share_before)} → {tr.pct(r.share_after)}",
+                         tr.signed_pct(r.imports_change),
+                         f"{tr.num(r.world_hhi_before, 2)} → {tr.num(r.world_hhi_after, 2)}",
+                         _gainers_text(r.top_gainers, tr)])
+    return Table(headers=[tr("events.col_event"), tr("col.product"), tr("col.years"),
+                          tr("events.col_rshare"), tr("events.col_imports"), "HHI",
+                          tr("events.col_gainers")],
+                 rows=rows, numeric=[False, False, True, True, True, True, False],
+                 caption=tr("events.annual_caption"))
+
+
+def _signal_table(sig: pd.DataFrame, tr) -> Table:
+    rows = [[tr(f"preset.{r.preset}"), tr.month(r.period), tr.product(str(r.product)),
+             tr.country(r.supplier), tr(f"signal.{r.signal}"),
+             tr.signed_pct(r.change) if pd.notna(r.change) else "–",
+             tr.pct(r.share) if pd.notna(r.share) else "–"]
+            for r in sig.sort_values(["order", "period"]).itertuples(index=False)]
+    return Table(headers=[tr("events.col_event"), tr("events.col_month"), tr("col.product"),
+                          tr("events.col_supplier"), tr("events.col_signal"),
+                          tr("col.change"), tr("events.col_share")],
+                 rows=rows, numeric=[False, False, False, False, False, True, True],
+                 caption=tr("events.signals_caption"))

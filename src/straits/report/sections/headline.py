@@ -12,6 +12,7 @@ from straits.report.model import Missing, Rendered, Table
 
 KEY = "headline"
 SOURCES = ("baci",)
+FORMULAS = ("share",)
 
 
 def compute(ctx) -> dict[str, Any] | Missing:

@@ -29,7 +29,8 @@ STATIC_RELEASE = {
     "eto": ("Chip Explorer", "—"),
     "wiod": ("2013 release", "1995–2011"),
 }
-FORMULAS = ("share", "hhi", "rca", "tc", "es", "gl", "eci_rank", "dependence", "leontief")
+FORMULAS = ("share", "hhi", "rca", "tc", "es", "gl", "eci_rank", "dependence", "coverage", "event",
+            "leontief")
 
 
 def compute(ctx) -> dict[str, Any]:
@@ -55,9 +56,11 @@ def render(d: dict[str, Any], ctx, tr) -> Rendered:
     t = Table(headers=[tr("col.source"), tr("col.content"), tr("col.release"),
                        tr("col.years"), tr("col.licence")],
               rows=rows, numeric=[False] * 5)
-    formulas = [tr(f"formula.{f}") for f in FORMULAS]
+    formulas = [tr(f"formula.{f}") for f in FORMULAS if f in ctx.used_formulas]
     notes = [tr("methods.scope", n=d["products"]), tr("methods.values"),
              tr("methods.names")]
+    if "kcs" in used:
+        notes.append(tr("methods.values_kcs"))
     if "eto" in used:
         notes.append(tr("licence.eto_notice"))
     return Rendered(key=KEY, number=0, title="", finding=[], tables=[t],

@@ -1,22 +1,72 @@
-"""Section 4: mutual dependence, what each of the pair depends on the other for (issue 5)."""
+"""Section 4: mutual dependence, what each of the pair depends on the other for (issue 5).
+
+``straits.security.mutual.mutual``: a product counts as dependent when the partner is among
+the importer's top three suppliers or holds more than half of its imports of the product.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from straits.report.model import Missing
+from straits.report.charts import PALETTE, hbar_chart
+from straits.report.model import Rendered, Table
 
 KEY = "mutual"
 SOURCES = ("baci",)
+FORMULAS = ("dependence",)
+TOP = 3
 
 
-def compute(ctx) -> dict[str, Any] | Missing:
-    """Not wired yet: needs ``straits.security.mutual.mutual``."""
-    import straits.security.mutual  # noqa: F401
+def compute(ctx) -> dict[str, Any]:
+    """Dependent products each way and the per-direction balance, report year."""
+    from straits.security.mutual import mutual
 
-    return Missing("engine", "straits.security.mutual")
+    m = mutual(ctx.s, ctx.a, ctx.b, year=ctx.year, top=TOP)
+    return {"ab": m.a_on_b, "ba": m.b_on_a, "balance": m.balance.set_index("importer")}
 
 
-def render(d, ctx, tr):  # pragma: no cover - replaced when the engine is wired
-    """Placeholder."""
-    raise NotImplementedError
+def _table(df, tr, partner: str) -> Table:
+    rows = [[tr.product(r.product), tr.musd(r.partner_kusd), tr.pct(r.partner_share),
+             tr.num(r.partner_rank), f"{tr.country(r.top_supplier)} ({tr.pct(r.top_share)})"]
+            for r in df.itertuples(index=False)]
+    return Table(headers=[tr("col.product"), tr("mutual.col_from", x=tr.country(partner)),
+                          tr("mutual.col_share"), tr("mutual.col_rank"),
+                          tr("col.top_supplier")],
+                 rows=rows, numeric=[False, True, True, True, False])
+
+
+def render(d: dict[str, Any], ctx, tr) -> Rendered:
+    """Share bars both ways, one table per direction, finding."""
+    a, b = tr.country(ctx.a), tr.country(ctx.b)
+    bars, colors = [], []
+    for i, (key, imp_, par) in enumerate((("ab", ctx.a, ctx.b), ("ba", ctx.b, ctx.a))):
+        for r in d[key].itertuples(index=False):
+            bars.append((tr("mutual.bar", x=tr.country(imp_), y=tr.country(par),
+                            product=tr.product(r.product)), float(r.partner_share)))
+            colors.append(PALETTE[i])
+    chart = hbar_chart(bars, x_label=tr("mutual.axis", year=ctx.year),
+                       value_format=lambda v: tr.pct(v, 0), colors=colors,
+                       title=tr("mutual.chart", year=ctx.year), label_width=330, x_max=1.0)
+    tables = []
+    for key, imp_, par in (("ab", ctx.a, ctx.b), ("ba", ctx.b, ctx.a)):
+        t = _table(d[key], tr, par)
+        t.caption = tr("mutual.caption", x=tr.country(imp_), y=tr.country(par), year=ctx.year)
+        tables.append(t)
+    bal = d["balance"]
+    get = lambda imp, c: bal.at[imp, c] if imp in bal.index else 0  # noqa: E731
+    s1 = tr("mutual.finding1", year=ctx.year, a=a, b=b,
+            nab=int(get(ctx.a, "n_dependent")), vab=tr.usd(float(get(ctx.a, "dependent_kusd"))),
+            nba=int(get(ctx.b, "n_dependent")), vba=tr.usd(float(get(ctx.b, "dependent_kusd"))))
+    both = [(ctx.a, ctx.b, r) for r in d["ab"].itertuples(index=False)] + [
+        (ctx.b, ctx.a, r) for r in d["ba"].itertuples(index=False)]
+    if both:
+        imp_, par, r = max(both, key=lambda t: t[2].partner_kusd)
+        s2 = tr("mutual.finding2", product=tr.product(r.product), x=tr.country(imp_),
+                y=tr.country(par), value=tr.usd(r.partner_kusd), share=tr.pct(r.partner_share),
+                rank=int(r.partner_rank), top=tr.country(r.top_supplier),
+                top_share=tr.pct(r.top_share))
+    else:
+        s2 = tr("mutual.finding2_none", a=a, b=b)
+    return Rendered(key=KEY, number=0, title="", finding=[s1, s2], charts=[chart],
+                    tables=tables, notes=[tr("mutual.note", top=TOP)],
+                    citation=tr("cite.baci", release=ctx.s.citation()))

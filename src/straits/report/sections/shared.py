@@ -1,22 +1,83 @@
-"""Section 5: shared dependence of the pair on a third economy, default China (issue 5)."""
+"""Section 5: shared dependence of the pair on a third economy, default China (issue 5).
+
+``straits.security.mutual.shared_dependence``: products where the third economy is among
+both importers' top three suppliers (or > 50%), and how far each partner's exports to other
+destinations could cover the other's imports from it (joint coverage).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from straits.report.model import Missing
+from straits.report.charts import PALETTE, hbar_chart
+from straits.report.model import Missing, Rendered, Table
 
 KEY = "shared"
 SOURCES = ("baci",)
+FORMULAS = ("dependence", "coverage")
+TOP_ROWS = 8
 
 
 def compute(ctx) -> dict[str, Any] | Missing:
-    """Not wired yet: needs ``straits.security.mutual.mutual``."""
-    import straits.security.mutual  # noqa: F401
+    """Shared-dependence table for the report year."""
+    from straits.security.mutual import shared_dependence
 
-    return Missing("engine", "straits.security.mutual")
+    sd = shared_dependence(ctx.s, ctx.a, ctx.b, on=ctx.third, year=ctx.year)
+    return {"table": sd.reset_index(drop=True)}
 
 
-def render(d, ctx, tr):  # pragma: no cover - replaced when the engine is wired
-    """Placeholder."""
-    raise NotImplementedError
+def _alternatives(text: str, tr) -> str:
+    """``'VNM 5.9%; PHL 5.7%'`` -> localized names with localized percentages."""
+    out = []
+    for item in str(text or "").split(";"):
+        parts = item.strip().split()
+        if len(parts) == 2 and parts[1].endswith("%"):
+            try:
+                out.append(f"{tr.country(parts[0])} {tr.pct(float(parts[1][:-1]) / 100)}")
+                continue
+            except ValueError:
+                pass
+        if item.strip():
+            out.append(item.strip())
+    return tr("sep.list").join(out) or "–"
+
+
+def render(d: dict[str, Any], ctx, tr) -> Rendered:
+    """Paired share bars, table with coverage and alternatives, finding."""
+    sd = d["table"]
+    a, b, c = tr.country(ctx.a), tr.country(ctx.b), tr.country(ctx.third)
+    if sd.empty:
+        return Rendered(key=KEY, number=0, title="",
+                        finding=[tr("shared.finding_none", a=a, b=b, c=c, year=ctx.year)],
+                        citation=tr("cite.baci", release=ctx.s.citation()))
+    top = sd.head(TOP_ROWS)
+    bars, colors = [], []
+    for r in top.itertuples(index=False):
+        bars.append((f"{tr.product(r.product)} · {a}", float(r.a_on_share)))
+        colors.append(PALETTE[0])
+        bars.append((f"{tr.product(r.product)} · {b}", float(r.b_on_share)))
+        colors.append(PALETTE[1])
+    chart = hbar_chart(bars, x_label=tr("shared.axis", c=c, year=ctx.year),
+                       value_format=lambda v: tr.pct(v, 0), colors=colors,
+                       title=tr("shared.chart", c=c, year=ctx.year), label_width=330,
+                       x_max=1.0)
+    rows = [[tr.product(r.product), tr.pct(r.a_on_share), tr.pct(r.b_on_share),
+             tr.pct(r.a_coverage_by_b), tr.pct(r.b_coverage_by_a),
+             _alternatives(r.alternatives, tr)]
+            for r in sd.itertuples(index=False)]
+    t = Table(headers=[tr("col.product"), tr("shared.col_share", x=a, c=c),
+                       tr("shared.col_share", x=b, c=c),
+                       tr("shared.col_cov", x=a, y=b), tr("shared.col_cov", x=b, y=a),
+                       tr("shared.col_alt")],
+              rows=rows, numeric=[False, True, True, True, True, False],
+              caption=tr("shared.caption", c=c, year=ctx.year))
+    s1 = tr("shared.finding1", year=ctx.year, a=a, b=b, c=c, n=len(sd),
+            va=tr.usd(float(sd["a_from_on_kusd"].sum())),
+            vb=tr.usd(float(sd["b_from_on_kusd"].sum())))
+    r = sd.iloc[0]
+    s2 = tr("shared.finding2", product=tr.product(r["product"]), a=a, b=b, c=c,
+            sa=tr.pct(r["a_on_share"]), sb=tr.pct(r["b_on_share"]),
+            cab=tr.pct(r["a_coverage_by_b"]), cba=tr.pct(r["b_coverage_by_a"]))
+    return Rendered(key=KEY, number=0, title="", finding=[s1, s2], charts=[chart], tables=[t],
+                    notes=[tr("shared.note", c=c)],
+                    citation=tr("cite.baci", release=ctx.s.citation()))

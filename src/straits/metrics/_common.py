@@ -1,0 +1,142 @@
+"""Helpers shared by the metric modules: parameter checks, years, codes, labels, matrices."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import scipy.sparse as sp
+
+from straits.errors import check_param
+from straits.reference import lookup
+from straits.warehouse import metrics_sql as q
+
+if TYPE_CHECKING:
+    from straits.session import Session
+
+Years = int | Sequence[int] | None
+Codes = str | Sequence[str] | None
+
+
+def years(s: Session, year: Years) -> list[int]:
+    """Requested years, checked against the warehouse; ``None`` = latest loaded year."""
+    return [s.latest_year()] if year is None else s.resolve_years(year)
+
+
+def level(value: str, func: str, allowed: Sequence[str] = ("hs2", "hs4", "hs6")) -> str:
+    """Normalise and check an HS level name."""
+    v = str(value).lower()
+    check_param("level", func, v in allowed, "one of " + ", ".join(allowed), value)
+    return v
+
+
+def products(spec: Codes) -> list[str] | None:
+    """HS prefixes from ``"811292,2504"`` or a list (``None`` = every product)."""
+    return lookup.parse_products(spec)
+
+
+def codes(s: Session, spec: Codes) -> list[int] | None:
+    """BACI codes of one or several countries (``None``/``world`` -> no filter)."""
+    return s.country_codes(spec)
+
+
+def label(spec: str) -> str:
+    """ISO3 of a single economy, else the spec as written (``KOR+JPN``)."""
+    try:
+        return lookup.resolve_country(spec).iso3
+    except Exception:  # a group such as "KOR+JPN" or a bloc name keeps its spelling
+        return str(spec).strip().upper()
+
+
+def iso3_lookup(s: Session) -> dict[int, str]:
+    """BACI code -> ISO3."""
+    df = s.query(q.country_labels())
+    return dict(zip(df["code"].astype(int), df["iso3"], strict=True))
+
+
+def keep_year(df: pd.DataFrame, first: str = "year") -> pd.DataFrame:
+    """Reset the index of a result frame (one place so every result looks the same)."""
+    cols = [first, *[c for c in df.columns if c != first]] if first in df.columns else list(df)
+    return df[cols].reset_index(drop=True)
+
+
+class YearMatrix(NamedTuple):
+    """One year's country x product export matrix with its labels."""
+
+    year: int
+    countries: np.ndarray  # ISO3, one per row
+    products: np.ndarray   # product codes, one per column
+    X: sp.csr_matrix       # value_kusd
+
+
+def export_matrices(
+    s: Session,
+    *,
+    years: list[int],
+    level: str = "hs6",
+    products: list[str] | None = None,
+    min_exports: float = 0.0,
+    average: bool = False,
+) -> list[YearMatrix]:
+    """Country x product export matrices, one per year (or one averaged over ``years``).
+
+    The relational part is one aggregation query; labels come from Arrow dictionary
+    encoding, so no Python loop touches a flow, country or product. Countries whose total
+    exports are below ``min_exports`` (thousand USD) are dropped, as the Atlas does.
+    """
+    tab = s.query(q.exports_matrix(years=years, level=level, products=products), arrow=True)
+    names = iso3_lookup(s)
+    yr = tab.column("year").to_numpy().astype(int)
+    val = tab.column("value_kusd").to_numpy()
+    exp_ = pc.dictionary_encode(tab.column("exporter")).combine_chunks()
+    prod = pc.dictionary_encode(tab.column("product")).combine_chunks()
+    ci, pi = exp_.indices.to_numpy(), prod.indices.to_numpy()
+    ccodes = exp_.dictionary.to_numpy()
+    clabels = np.array([names.get(int(c), str(c)) for c in ccodes], dtype=object)
+    plabels = np.asarray(prod.dictionary.to_pylist(), dtype=object)
+    shape = (len(ccodes), len(plabels))
+    groups = [(max(years), np.ones(len(yr), bool))] if average else [(y, yr == y) for y in years]
+    out = []
+    for y, mask in groups:  # one matrix per year
+        X = sp.csr_matrix((val[mask], (ci[mask], pi[mask])), shape=shape)
+        if average:
+            X = X / len(years)
+        out.append(_trim(YearMatrix(int(y), clabels, plabels, X), min_exports))
+    return out
+
+
+def _trim(m: YearMatrix, min_exports: float) -> YearMatrix:
+    """Drop empty rows and columns, and countries under ``min_exports``; sort labels."""
+    X = sp.csr_matrix(m.X)
+    rows = np.asarray(X.sum(axis=1)).ravel()
+    cols = np.asarray(X.sum(axis=0)).ravel()
+    keep_r = rows > max(min_exports, 0.0) if min_exports > 0 else rows > 0
+    keep_c = cols > 0
+    r_idx = np.flatnonzero(keep_r)[np.argsort(m.countries[keep_r], kind="stable")]
+    c_idx = np.flatnonzero(keep_c)[np.argsort(m.products[keep_c], kind="stable")]
+    X = X[r_idx][:, c_idx]
+    # products only exported by dropped countries become empty: drop them too
+    nz = np.asarray(X.sum(axis=0)).ravel() > 0
+    X = X[:, nz].tocsr()
+    X.sort_indices()  # row-major, column-sorted cells: results come out ordered
+    return YearMatrix(m.year, m.countries[r_idx], m.products[c_idx][nz], X)
+
+
+def empty(columns: list[str]) -> pd.DataFrame:
+    """An empty result with the contract's columns."""
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+def take(labels: np.ndarray, idx: np.ndarray) -> pa.Array:
+    """``labels[idx]`` as an Arrow string array (decoded in C++, no Python objects)."""
+    dictionary = pa.array(labels.tolist(), type=pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(idx, type=pa.int32()), dictionary).cast(pa.string())
+
+
+def frame(columns: dict) -> pd.DataFrame:
+    """A result DataFrame from arrays (Arrow-decoded strings become pandas ``str``)."""
+    return pa.table(columns).to_pandas()

@@ -1,0 +1,300 @@
+"""Early warning on monthly import series: drops, one-country dominance, new suppliers.
+
+Korea set up a supply-chain early-warning system (EWS) after the 2021 urea-solution
+shortage: KOTRA, with the Korea International Trade Association (KITA) and others, follows
+about 4,000 import items month by month and flags unusual moves, with particular attention
+to items that depend on one country for more than half of their imports. :func:`watch`
+applies three transparent rules of that kind to the monthly series in ``reporter_flows``;
+they are Straits' own rules, inspired by that practice, not the EWS's (unpublished) model.
+
+Rules, for each product p, supplier c and month t (values v in USD; months with no row
+inside a product's coverage count as zero):
+
+``seasonal_drop``
+    v[t] < (1 - drop_threshold) * b[t], where the seasonal baseline
+    b[t] = mean(v[t-13], v[t-12], v[t-11]) (the same month a year earlier and its two
+    neighbours), b[t] >= min_value_usd, and the supplier's share of the importer's imports
+    over those baseline months >= min_share (10%: a drop from a minor supplier is no
+    supply risk). Reported at onset only: not when the rule also held in any of the
+    previous ``cooldown`` months (2).
+``concentration``
+    The supplier's share of the importer's imports over the last three months,
+    s3[t] = sum(v[t-2..t]) / sum over suppliers, exceeds share_threshold (50%: the
+    one-country rule) having stayed at or below it for the previous 12 months, with the
+    product's three-month imports >= 3 * min_value_usd.
+``new_supplier``
+    Nothing from the supplier in the previous 12 months, and v[t] >= min_value_usd and
+    >= new_share of the importer's imports of p in month t.
+
+``change`` = value_usd / baseline_usd - 1 (for concentration, baseline = the 12-month
+maximum share before t, expressed in the ``share`` column's terms). Importer-side
+series only give shares; exporter-reported series (used where the importer reports
+nothing) yield seasonal drops only.
+
+References
+----------
+KOTRA, "Supply chain early warning system" (공급망 조기경보시스템), launched 2021-22;
+Korea Ministry of Trade, Industry and Energy, designation of items with import dependence on
+one country of 50% or more (2021-22 supply-chain stabilisation measures).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from straits.errors import DataNotLoadedError, check_param
+from straits.reference.lookup import parse_products, resolve_country
+from straits.security.monthly import parse_month, period_label
+from straits.warehouse import reporter_sql
+
+COLUMNS = ["period", "product", "supplier", "signal", "value_usd", "baseline_usd", "change",
+           "share", "detail"]
+
+
+def watch(s, importer: str, *, products: str | list[str] | None = None,
+          start: str | None = None, end: str | None = None, drop_threshold: float = 0.5,
+          share_threshold: float = 0.5, new_share: float = 0.1,
+          min_value_usd: float = 100_000.0, min_share: float = 0.1,
+          cooldown: int = 2) -> pd.DataFrame:
+    """Scan an importer's monthly imports and list early-warning signals.
+
+    Parameters
+    ----------
+    s : Session
+        Open session with monthly reporter data loaded.
+    importer : str
+        Importing economy (ISO3, name...).
+    products : str or list of str, optional
+        HS prefixes (``'2811,3707'``) or national codes (``'2811111000'``); default all.
+    start, end : str, optional
+        First and last month reported, ``'YYYY-MM'`` (history before ``start`` is still
+        used for baselines).
+    drop_threshold, share_threshold, new_share : float
+        Fractions in (0, 1); see the module docstring for the rules.
+    min_value_usd : float
+        Materiality: smallest baseline (or new-supplier value) per month, USD.
+    min_share : float
+        Materiality of a drop: the supplier's share of the importer's imports of the product
+        over the baseline months must be at least this (importer-reported series only).
+    cooldown : int
+        Months a drop must be absent before a new drop signal is reported.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per signal: period ('YYYY-MM'), product (the series' code: HS10 for Korean
+        customs, HS6 for Comtrade), supplier (ISO3), signal (``seasonal_drop``,
+        ``concentration``, ``new_supplier``), value_usd, baseline_usd, change, share (0-1),
+        detail; sorted by period, product, supplier. ``attrs["source"]`` holds the
+        citations of the datasets read.
+    """
+    f = "watch"
+    for name, val in (("drop_threshold", drop_threshold), ("share_threshold", share_threshold),
+                      ("new_share", new_share)):
+        check_param(name, f, isinstance(val, int | float) and 0 < val < 1,
+                    "a float in (0, 1)", val)
+    check_param("min_value_usd", f, isinstance(min_value_usd, int | float) and min_value_usd >= 0,
+                "a number >= 0", min_value_usd)
+    check_param("min_share", f, isinstance(min_share, int | float) and 0 <= min_share < 1,
+                "a float in [0, 1)", min_share)
+    check_param("cooldown", f, isinstance(cooldown, int) and 1 <= cooldown <= 24,
+                "an int in [1, 24]", cooldown)
+    lo = parse_month(start, "start", f) if start is not None else None
+    hi = parse_month(end, "end", f) if end is not None else None
+    imp = resolve_country(importer).iso3
+    from straits.warehouse.reporter_load import has_reporter_data
+
+    if not has_reporter_data(s.con):
+        raise DataNotLoadedError("No monthly reporter data loaded; ingest customs files.")
+    codes = _codes(products)
+    catalog = s.query(reporter_sql.monthly_catalog())
+    series = {tuple(x.split(" ")) for v in catalog["monthly_series"].dropna()
+              for x in v.split(";") if x}
+    cites = sorted(catalog.loc[catalog["monthly_series"].fillna("").str.contains(
+        f"{imp} import|export", regex=True), "dataset"].unique())
+    mine = {x for x in series if x[0] == imp and x[1] == "import"}
+    if len(mine) == 1 and not any(x[1] == "export" for x in series):  # no ranking needed
+        sql = reporter_sql.monthly_imports_simple(imp, codes)
+    else:
+        sql = reporter_sql.monthly_supply(imp, codes, by="code", sources=False)
+    raw = s.query(sql, arrow=True)
+    if raw.num_rows == 0:
+        raise DataNotLoadedError(f"No monthly import data for {imp}"
+                                 + (f" in {', '.join(codes)}" if codes else "") + ".")
+    out = signals(raw, drop_threshold=drop_threshold, share_threshold=share_threshold,
+                  new_share=new_share, min_value_usd=min_value_usd, min_share=min_share,
+                  cooldown=cooldown)
+    keep = np.ones(len(out), dtype=bool)
+    if lo is not None:
+        keep &= out["_p"].to_numpy() >= lo
+    if hi is not None:
+        keep &= out["_p"].to_numpy() <= hi
+    result = out[keep].drop(columns="_p").reset_index(drop=True)
+    result.attrs["source"] = "; ".join(cites)
+    return result
+
+
+def _codes(products) -> list[str] | None:
+    if products is None:
+        return None
+    items = products.split(",") if isinstance(products, str) else list(products)
+    items = [str(i).strip() for i in items if str(i).strip()]
+    long = [i for i in items if len(i) > 6]
+    short = parse_products([i for i in items if len(i) <= 6]) or []
+    return short + long or None
+
+
+def _encode(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Dictionary-encode a column: integer codes and the distinct values (Arrow, in C++)."""
+    if isinstance(column, pa.Array):
+        column = pa.chunked_array([column])
+    enc = pc.dictionary_encode(column).unify_dictionaries()  # one dictionary, all chunks
+    if enc.num_chunks == 0:
+        return np.zeros(0, np.int32), np.zeros(0, object)
+    idx = np.concatenate([c.indices.to_numpy() for c in enc.chunks])  # per chunk, ~100
+    return idx, enc.chunk(0).dictionary.to_numpy(zero_copy_only=False)
+
+
+def signals(raw: pd.DataFrame | pa.Table, *, drop_threshold: float = 0.5,
+            share_threshold: float = 0.5, new_share: float = 0.1,
+            min_value_usd: float = 100_000.0, min_share: float = 0.1,
+            cooldown: int = 2) -> pd.DataFrame:
+    """The rules of :func:`watch` on a long table (vectorised over a dense NumPy panel).
+
+    ``raw`` (DataFrame or Arrow table) has columns side ('importer'/'exporter'), product,
+    supplier, period (months since year 0) and value_usd, as
+    :func:`straits.warehouse.reporter_sql.monthly_supply` returns. The result has the
+    :func:`watch` columns plus ``_p`` (period number).
+    """
+    tbl = raw if isinstance(raw, pa.Table) else pa.Table.from_pandas(
+        raw[["side", "product", "supplier", "period", "value_usd"]], preserve_index=False)
+    if tbl.num_rows == 0:
+        return pd.DataFrame(columns=[*COLUMNS, "_p"])
+    pid, prods = _encode(tbl.column("product"))
+    sup, sups = _encode(tbl.column("supplier"))
+    key = pid.astype(np.int64) * len(sups) + sup
+    present = np.bincount(key, minlength=len(prods) * len(sups)) > 0
+    keys = np.flatnonzero(present)  # sorted: series grouped by product
+    remap = np.cumsum(present) - 1
+    sid = remap[key]
+    s_prod, s_sup = keys // len(sups), keys % len(sups)
+    period = np.asarray(tbl.column("period").to_numpy(), dtype=np.int64)
+    p0 = int(period.min())
+    T = int(period.max()) - p0 + 1
+    t = period - p0
+    n, m = len(keys), len(prods)
+    flat = sid * T + t
+    value = np.asarray(pc.fill_null(tbl.column("value_usd"), 0.0).to_numpy(), dtype=float)
+    V = np.bincount(flat, weights=value, minlength=n * T).reshape(n, T)
+    starts = np.flatnonzero(np.r_[True, s_prod[1:] != s_prod[:-1]])
+    seen = (np.bincount(pid.astype(np.int64) * T + t, minlength=m * T) > 0).reshape(m, T)
+    first = np.where(seen.any(axis=1), seen.argmax(axis=1), T)
+    last = np.where(seen.any(axis=1), T - 1 - seen[:, ::-1].argmax(axis=1), -1)
+    is_imp = pc.equal(tbl.column("side"), "importer").to_numpy(zero_copy_only=False)
+    importer_side = np.bincount(pid, weights=is_imp.astype(float), minlength=m) > 0
+    P = np.add.reduceat(V, starts, axis=0)  # product totals over suppliers, m x T
+    P[~importer_side] = np.nan
+    # Every rule below works on shifted slices of the panel (x[:, :-k] is month t-k),
+    # full-size only for the cheap comparisons; ratios are computed at candidate cells.
+    cols = np.arange(T)[None, :]
+    f_s, l_s = first[s_prod][:, None], last[s_prod][:, None]
+
+    def window_sum(x: np.ndarray, k0: int, k1: int) -> np.ndarray:
+        """Sum of x[t-k] for k = k0..k1 (NaN where the window leaves the panel)."""
+        out = np.full(x.shape, np.nan)
+        w = x.shape[1] - k1
+        if w > 0:
+            out[:, k1:] = x[:, k1 - k0:k1 - k0 + w]
+            for k in range(k0 + 1, k1 + 1):  # a loop over lags (3 at most)
+                out[:, k1:] += x[:, k1 - k:k1 - k + w]
+        return out
+
+    def seen_in_last(x: np.ndarray, k: int) -> np.ndarray:
+        """True where ``x`` held in any of the ``k`` previous months."""
+        acc = np.zeros_like(x)
+        for j in range(1, k + 1):  # a loop over lags (12 at most), not over items
+            acc[:, j:] |= x[:, :x.shape[1] - j]
+        return acc
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # seasonal drop: v[t] < (1 - d) * mean(v[t-13], v[t-12], v[t-11])
+        base = window_sum(V, 11, 13) / 3.0
+        cand = (V < (1.0 - drop_threshold) * base) & (base >= max(min_value_usd, 1e-9)) & (
+            cols >= f_s + 13) & (cols <= l_s)
+        r, c = np.nonzero(cand)
+        pb = window_sum(P, 11, 13) / 3.0
+        pbase = pb[s_prod[r], c]
+        keep = np.isnan(pbase) | (base[r, c] / pbase >= min_share)
+        r, c = r[keep], c[keep]
+        cells = r * T + c
+        earlier = np.zeros(len(r), dtype=bool)
+        for j in range(1, cooldown + 1):
+            earlier |= np.isin(cells - j, cells) & (c - j >= 0)
+        drop = (r[~earlier], c[~earlier])
+        # concentration: three-month share crosses share_threshold (none in the prior 12)
+        v3 = window_sum(V, 0, 2)
+        p3 = window_sum(P, 0, 2)
+        above = v3 > share_threshold * p3[s_prod]
+        conc_mask = above & ~seen_in_last(above, 12) & (cols >= f_s + 14) & (cols <= l_s)
+        r2, c2 = np.nonzero(conc_mask)
+        ok = p3[s_prod[r2], c2] >= 3 * min_value_usd
+        conc = (r2[ok], c2[ok])
+        # new supplier: nothing in the previous 12 months, now material
+        cand = ~seen_in_last(V > 0, 12) & (V >= min_value_usd) & (cols >= f_s + 12) & (
+            cols <= l_s)
+        r3, c3 = np.nonzero(cand)
+        ok = V[r3, c3] >= new_share * P[s_prod[r3], c3]
+        new = (r3[ok], c3[ok])
+
+        def share_at(r: np.ndarray, c: np.ndarray) -> np.ndarray:
+            return V[r, c] / P[s_prod[r], c]
+
+        def s3_at(r: np.ndarray, c: np.ndarray) -> np.ndarray:
+            return v3[r, c] / p3[s_prod[r], c]
+
+        prev = np.stack([s3_at(conc[0], np.maximum(conc[1] - j, 0)) for j in range(1, 13)]) \
+            if len(conc[0]) else np.zeros((12, 0))
+        frames = []
+        for name, (r, c), value, baseline, sh in (
+            ("seasonal_drop", drop, V[drop], base[drop], share_at(*drop)),
+            ("concentration", conc, s3_at(*conc), np.nanmax(prev, axis=0, initial=0.0),
+             s3_at(*conc)),
+            ("new_supplier", new, V[new], np.zeros(len(new[0])), share_at(*new)),
+        ):
+            frames.append(pd.DataFrame({
+                "_s": r, "_p": c + p0, "signal": name, "_v": value, "_b": baseline,
+                "value_usd": V[r, c], "share": sh,
+            }))
+    out = pd.concat(frames, ignore_index=True)
+    if out.empty:
+        return pd.DataFrame(columns=[*COLUMNS, "_p"])
+    r = out["_s"].to_numpy()
+    out["product"], out["supplier"] = prods[s_prod[r]], sups[s_sup[r]]
+    is_drop = out["signal"] == "seasonal_drop"
+    is_conc = out["signal"] == "concentration"
+    out["baseline_usd"] = np.where(is_drop, out["_b"], np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["change"] = np.where(is_drop, out["_v"] / out["_b"] - 1.0,
+                                 np.where(is_conc, out["_v"] - out["_b"], np.nan))
+    out["period"] = period_label(out["_p"]).to_numpy()
+    out["detail"] = _details(out)
+    out = out.sort_values(["_p", "product", "supplier", "signal"])
+    return out[[*COLUMNS, "_p"]].reset_index(drop=True)
+
+
+def _details(out: pd.DataFrame) -> pd.Series:
+    """One readable sentence per signal, built column-wise."""
+    musd = (out["value_usd"] / 1e6).round(2).astype(str)
+    base = (out["baseline_usd"] / 1e6).round(2).astype(str)
+    pct = (out["change"] * 100).round(0).astype("Int64").astype(str)
+    share = (out["share"] * 100).round(0).astype("Int64").astype(str)
+    drop = (out["supplier"] + ": " + musd + " M USD vs " + base
+            + " M USD in the same months a year earlier (" + pct + "%)")
+    conc = out["supplier"] + " supplies " + share + "% of imports (3-month share, above 50%)"
+    new = (out["supplier"] + ": new supplier, " + musd + " M USD (" + share
+           + "% of imports), nothing in the previous 12 months")
+    return drop.where(out["signal"] == "seasonal_drop",
+                      conc.where(out["signal"] == "concentration", new))

@@ -1,0 +1,124 @@
+"""Atomic loads of reporter files (Comtrade, customs) into ``reporter_flows``.
+
+A file is parsed and checked completely in memory first (its layout's ``parse``); only a
+clean file reaches the warehouse, inside one transaction that deletes the rows of a previous
+load of the same file name and inserts the new ones. Any failure rolls back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from straits.errors import InputFileError
+from straits.sources.detect import require_layout
+from straits.warehouse.backend import sql_literal
+
+KEY = ["reporter", "partner", "flow", "year", "month", "classification", "code"]
+COLUMNS = ["reporter", "partner", "flow", "year", "month", "classification", "level", "code",
+           "hs6", "value_usd", "value_basis", "weight_kg", "source", "dataset"]
+SUMMARY = ["source", "layout", "dataset", "reporters", "rows", "value_usd", "first_period",
+           "last_period", "monthly_series"]
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the reporter tables if this warehouse predates them."""
+    con.execute(resources.files("straits.warehouse").joinpath("reporter.sql").read_text("utf-8"))
+
+
+def has_reporter_data(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the warehouse has a ``reporter_flows`` table."""
+    return bool(con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'reporter_flows'"
+    ).fetchall()[0][0])
+
+
+def load_reporter_file(con: duckdb.DuckDBPyConnection, path: str | Path) -> dict:
+    """Detect the layout of ``path``, parse, check and load it; one summary dict.
+
+    Raises
+    ------
+    InputFileError
+        Unknown layout, missing column, bad number, month outside 1-12, negative value,
+        unmapped partner or duplicate row; nothing is stored.
+    """
+    path = Path(path)
+    layout = require_layout(path)
+    df = layout(path).parse()
+    _check_duplicates(path, df)
+    if df.empty:
+        raise InputFileError(path, "no import or export rows at HS6 or finer level to load")
+    table = df.drop(columns="line").assign(source=path.name, dataset=layout.dataset)[COLUMNS]
+    period = table["year"].astype(str) + np.where(
+        table["month"].isna(), "", "-" + table["month"].astype("string").str.zfill(2))
+    summary = {
+        "source": path.name, "layout": layout.name, "dataset": layout.dataset,
+        "reporters": ",".join(sorted(table["reporter"].unique())), "rows": len(table),
+        "value_usd": float(table["value_usd"].sum()),
+        "first_period": str(period.min()), "last_period": str(period.max()),
+        "monthly_series": monthly_series(table),
+    }
+    ensure_schema(con)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM reporter_flows WHERE source = ?", [path.name])
+        con.register("_straits_reporter", table)
+        con.execute("INSERT INTO reporter_flows SELECT * FROM _straits_reporter")
+        con.unregister("_straits_reporter")
+        con.execute(
+            f"INSERT OR REPLACE INTO reporter_sources VALUES "
+            f"({', '.join(sql_literal(summary[k]) for k in SUMMARY)}, ?)",
+            [dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return summary
+
+
+def monthly_series(table: pd.DataFrame) -> str:
+    """Catalog entry: the distinct ``reporter flow classification`` of monthly rows."""
+    monthly = table[table["month"].notna()]
+    combos = monthly[["reporter", "flow", "classification"]].drop_duplicates()
+    return ";".join(sorted(" ".join(r) for r in combos.itertuples(index=False)))
+
+
+def load_reporter_files(con: duckdb.DuckDBPyConnection, paths: list[Path]) -> pd.DataFrame:
+    """Load several files; one summary row each (each file is its own transaction)."""
+    return pd.DataFrame([load_reporter_file(con, p) for p in paths], columns=SUMMARY)
+
+
+def _check_duplicates(path: Path, df: pd.DataFrame) -> None:
+    dup = df.duplicated(KEY, keep="first")
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        row = df.iloc[i]
+        keys = df[KEY].astype(str)
+        first = df.loc[(keys == keys.iloc[i]).all(axis=1), "line"].min()
+        raise InputFileError(
+            path, f"duplicate row ({row['flow']} {row['partner']} {row['code']} "
+            f"{row['year']}-{row['month']}): also on line {first}",
+            line=int(row["line"]),
+        )
+
+
+def load_embedded(con: duckdb.DuckDBPyConnection, folder: Path) -> pd.DataFrame:
+    """Load the embedded reporter samples (every ``*.csv`` with a known layout in ``folder``).
+
+    Side files without a reporter layout (``kcs_items.csv``: item descriptions) are skipped.
+    """
+    import warnings
+
+    from straits.errors import DataQualityWarning
+    from straits.sources.detect import detect_layout
+
+    paths = [p for p in sorted(Path(folder).glob("*.csv")) if detect_layout(p) is not None]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataQualityWarning)  # documented in SOURCE.md
+        return load_reporter_files(con, paths)

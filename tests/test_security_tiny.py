@@ -1,0 +1,149 @@
+"""Hand-computed cases on a tiny warehouse: screen, blocs, shock, mutual, shared dependence.
+
+The tiny world, product 811292, year 2020 (values in thousand USD):
+
+    CHN->KOR 60   USA->KOR 30   JPN->KOR 10   KOR->USA 20
+    CHN->JPN 50   USA->JPN 50   CHN->USA 100
+    DEU->FRA 40   USA->FRA 10   CHN->DEU 30   JPN->DEU 5
+
+Exports: CHN 240, USA 90, DEU 40, KOR 20, JPN 15; world 405.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import straits
+from straits.errors import ParameterError, UnknownCodeError
+
+P = "811292"
+FLOWS = [
+    (156, 410, 60), (842, 410, 30), (392, 410, 10), (410, 842, 20),
+    (156, 392, 50), (842, 392, 50), (156, 842, 100),
+    (276, 251, 40), (842, 251, 10), (156, 276, 30), (392, 276, 5),
+]
+COUNTRIES = [(410, "KOR"), (392, "JPN"), (156, "CHN"), (842, "USA"), (276, "DEU"), (251, "FRA")]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    path = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
+    s = straits.open(path)
+    con = s.con
+    con.executemany("INSERT INTO countries VALUES (?, ?, NULL, ?, ?, TRUE)",
+                    [(c, iso, iso, iso) for c, iso in COUNTRIES])
+    con.executemany("INSERT INTO flows VALUES (2020, ?, ?, ?, ?, NULL)",
+                    [(e, m, P, float(v)) for e, m, v in FLOWS])
+    con.execute("INSERT INTO products VALUES (?, 'Gallium etc.', 'HS17')", [P])
+    con.execute("INSERT INTO releases VALUES ('baci', 'HS17', 'T', 2020, 11, 405, 'tiny', 0, "
+                "now())")
+    con.execute("INSERT INTO meta VALUES ('baci_citation', 'tiny test world')")
+    s.close()
+    s = straits.open(path, read_only=True)
+    yield s
+    s.close()
+
+
+def test_screen_single_country(tiny):
+    row = tiny.dependency("KOR").iloc[0]
+    assert (row["top_supplier"], row["n_suppliers"]) == ("CHN", 3)
+    assert row["import_kusd"] == pytest.approx(100)
+    assert row["top_share"] == pytest.approx(0.6)                     # 60 / 100
+    assert row["import_hhi"] == pytest.approx(0.36 + 0.09 + 0.01)     # 0.46
+    # (240^2 + 90^2 + 40^2 + 20^2 + 15^2) / 405^2 = 67925 / 164025
+    assert row["world_export_hhi"] == pytest.approx(67925 / 164025)
+    assert row["import_export_ratio"] == pytest.approx(100 / 20)
+    assert row["one_country_50"] and row["geodep"] and row["critical"]
+    assert row["value_at_risk_kusd"] == pytest.approx(60)
+    assert not row["non_substitutable"]
+
+
+def test_screen_bloc_excludes_intra_bloc(tiny):
+    row = tiny.dependency("EU27").iloc[0]
+    # extra-EU imports: CHN->DEU 30, USA->FRA 10, JPN->DEU 5 = 45 (DEU->FRA 40 dropped)
+    assert row["import_kusd"] == pytest.approx(45)
+    assert row["top_supplier"] == "CHN" and row["top_share"] == pytest.approx(30 / 45)
+    assert row["import_hhi"] == pytest.approx((900 + 100 + 25) / 2025)
+    # EU exports only intra-EU (DEU->FRA) -> ratio undefined, non-substitutable
+    assert math.isnan(row["import_export_ratio"]) and row["non_substitutable"]
+    # world exports with the EU as one exporter and intra-EU dropped: 240, 90, 20, 15 = 365
+    assert row["world_export_hhi"] == pytest.approx(66325 / 133225)
+    assert row["geodep"]
+
+
+def test_adhoc_bloc_label(tiny):
+    df = tiny.dependency("KOR+JPN")
+    # KOR+JPN imports: 100 + 100 minus JPN->KOR 10 = 190; CHN 110, USA 80
+    row = df.iloc[0]
+    assert row["import_kusd"] == pytest.approx(190)
+    assert row["top_share"] == pytest.approx(110 / 190)
+    assert row["n_suppliers"] == 2
+    everyone = tiny.dependency_all(blocs=["KOR+JPN"])
+    assert set(everyone["importer"]) == {"KOR+JPN", "USA", "DEU", "FRA"}
+
+
+def test_shock_arithmetic(tiny):
+    df = tiny.shock(exporter="CHN", importer="KOR", products=P)
+    r = df.iloc[0]
+    # exposed = 1.0 x 60; capacity = 0.2 x (USA 50+10, DEU 40, JPN 5) = 12 + 8 + 1 = 21
+    assert r["exposed_kusd"] == pytest.approx(60)
+    assert r["capacity_kusd"] == pytest.approx(21)
+    assert r["covered_kusd"] == pytest.approx(21)
+    assert r["gap_kusd"] == pytest.approx(39)
+    assert r["gap_share"] == pytest.approx(0.39)                       # 39 / 100
+    assert r["top_substitutes"] == "USA 12; DEU 8; JPN 1"
+    assert "0.2 x" in df.attrs["method"] and df.attrs["source"] == "tiny test world"
+
+
+def test_shock_also_restricting_and_parameters(tiny):
+    r = tiny.shock(exporter="CHN", importer="KOR", products=P, also_restricting="USA").iloc[0]
+    assert r["capacity_kusd"] == pytest.approx(9)                      # 8 + 1
+    assert r["gap_kusd"] == pytest.approx(51)
+    r = tiny.shock(exporter="CHN", importer="KOR", products=P, cut=0.5, redirect=1.0).iloc[0]
+    assert r["exposed_kusd"] == pytest.approx(30)                      # 0.5 x 60
+    assert r["capacity_kusd"] == pytest.approx(105)                    # 60 + 40 + 5
+    assert r["gap_kusd"] == pytest.approx(0)
+
+
+def test_shock_bloc_and_several_importers(tiny):
+    df = tiny.shock(exporter="CHN", importer="EU27,KOR", products=P).set_index("importer")
+    eu = df.loc["EU27"]
+    # EU imports 45 (extra-EU), 30 from CHN; alternatives exclude CHN, DEU, FRA:
+    # USA 0.2 x (30 + 50) = 16, KOR 0.2 x 20 = 4, JPN 0.2 x 10 = 2 -> 22
+    assert eu["imports_kusd"] == pytest.approx(45)
+    assert eu["capacity_kusd"] == pytest.approx(22)
+    assert eu["gap_kusd"] == pytest.approx(8)
+    assert eu["gap_share"] == pytest.approx(8 / 45)
+    assert df.loc["KOR", "gap_kusd"] == pytest.approx(39)
+
+
+@pytest.mark.parametrize("kw", [{"cut": 1.5}, {"cut": -0.1}, {"redirect": 2}, {"cut": "x"}])
+def test_shock_bad_fractions(tiny, kw):
+    with pytest.raises(ParameterError, match="must be a float in \\[0, 1\\]"):
+        tiny.shock(exporter="CHN", importer="KOR", products=P, **kw)
+
+
+def test_unknown_codes(tiny):
+    with pytest.raises(UnknownCodeError):
+        tiny.shock(exporter="CHN", importer="KOR", products="999999")
+    with pytest.raises(UnknownCodeError):
+        tiny.dependency("Atlantis")
+    with pytest.raises(ParameterError):
+        tiny.dependency("KOR", persistence=4)
+
+
+def test_mutual_and_shared(tiny):
+    m = tiny.mutual("KOR", "JPN")
+    assert list(m.a_on_b["partner_rank"]) == [3] and m.b_on_a.empty
+    bal = m.balance.set_index("importer")
+    assert bal.loc["KOR", "dependent_kusd"] == pytest.approx(10)
+    assert bal.loc["KOR", "net_dependent_kusd"] == pytest.approx(10)
+    sd = tiny.shared_dependence("KOR", "JPN", on="CHN").iloc[0]
+    # KOR needs 60 from CHN; JPN exports 5 outside KOR -> 5/60
+    assert sd["a_covered_by_b_kusd"] == pytest.approx(5)
+    assert sd["a_coverage_by_b"] == pytest.approx(5 / 60)
+    # JPN needs 50 from CHN; KOR exports 20 outside JPN -> 20/50
+    assert sd["b_coverage_by_a"] == pytest.approx(0.4)
+    assert sd["alternatives"] == "USA 22.2%; DEU 9.9%"                  # 90/405, 40/405
