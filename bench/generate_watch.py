@@ -1,7 +1,7 @@
 """Seeded synthetic monthly import panel for the early-warning benchmark (never real data).
 
 ``panel(items, partners, months)`` returns an Arrow table in the shape
-:func:`straits.warehouse.reporter_sql.monthly_supply` returns (side, product, supplier,
+:func:`straits.warehouse.reporter_sql.monthly_imports_simple` returns (product, supplier,
 period, value_usd): every item x partner x month (4,000 x 50 x 60 = 12 million rows by
 default, like Korea's early-warning system's ~4,000 items). Values are lognormal per series
 (Zipf-like partner sizes) times a common seasonal cycle and 15% monthly noise; 0.5% of series
@@ -37,7 +37,6 @@ def panel(items: int = 4000, partners: int = 50, months: int = 60, *, seed: int 
     values[fresh] *= (t[0] >= when[fresh, None])
     series = np.repeat(np.arange(n), months)
     return pa.table({
-        "side": pa.array(np.full(n * months, "importer")),
         "product": pa.DictionaryArray.from_arrays(
             pa.array(np.repeat(np.arange(items), partners * months), pa.int32()),
             pa.array(codes)).cast(pa.string()),

@@ -64,6 +64,8 @@ def test_bilateral_series_equal_trade_summary(session):
     assert data["bilateral"]["ab"] == [pytest.approx(ab.get(y, 0.0)) for y in data["bilateral"]["years"]]
     assert data["headline"]["cur"]["ab"] == pytest.approx(ab[2024])
     assert data["headline"]["prev_year"] == 2023
+    # on the embedded data every section renders, unless its engine is not installed
+    assert [k for k, v in data.items() if isinstance(v, Missing) and v.kind != "engine"] == []
 
 
 def test_atlas_rank_by_value_not_published_column(docs, shared):
@@ -93,15 +95,27 @@ def test_locale_tables_have_the_same_keys():
                 re.findall(r"{(\w+)}", tables["en"].get(key, text))) | {"v"}, key
 
 
-def test_missing_engine_renders_a_box(session):
-    ctx = make_context(session)
-    data = compute(ctx)
-    html = build_report(session, langs=("en",))["en"]
-    for mod in SECTIONS:
-        if isinstance(data[mod.KEY], Missing):
-            assert data[mod.KEY].kind in {"engine", "data", "nodata"}, data[mod.KEY]
-            block = html.split(f'data-section="{mod.KEY}"')[1].split("</section>")[0]
-            assert "Not available." in block
+def test_missing_engine_or_data_renders_a_box(session, monkeypatch):
+    from straits.errors import DataNotLoadedError
+    from straits.report.sections import chips, io
+
+    def no_engine(ctx):
+        raise ModuleNotFoundError("No module named 'straits.valuechain.io'",
+                                  name="straits.valuechain.io")
+
+    def no_data(ctx):
+        raise DataNotLoadedError("No ETO tables loaded.")
+
+    monkeypatch.setattr(io, "compute", no_engine)
+    monkeypatch.setattr(chips, "compute", no_data)
+    docs = build_report(session, langs=("en", "ko"))
+    block = _section(docs["en"], "io")
+    assert "Not available." in block and "straits.valuechain.io" in block
+    assert "No ETO tables loaded" in _section(docs["en"], "chips")
+    assert "표시할 수 없음" in _section(docs["ko"], "io")
+    # the other sections still render, and the methods page drops the unused sources
+    assert "<svg" in _section(docs["en"], "bilateral")
+    assert "World Input-Output" not in _section(docs["en"], "methods")
 
 
 def test_bad_language_and_year(session):
@@ -170,3 +184,47 @@ def test_mutual_and_shared_equal_engine(docs, session):
     block = _section(docs["en"], "shared")
     assert f"China for {len(sd)} of the loaded products" in block
     assert block.count("<tr>") == len(sd) + 1  # header + one row per product
+
+
+def test_chokepoints_match_raw_baci(docs, session, baci_dir):
+    conc = pytest.importorskip("straits.metrics.concentration")
+    # HHI of beryllium (811212) exporters in 2024 from the raw rows: sum of squared shares
+    by_exp: dict[str, float] = {}
+    with open(baci_dir / "BACI_HS17_Y2024_V202601.csv", newline="") as fh:
+        for r in csv.DictReader(fh):
+            if r["k"] == "811212":
+                by_exp[r["i"]] = by_exp.get(r["i"], 0.0) + float(r["v"])
+    total = sum(by_exp.values())
+    hhi = sum((v / total) ** 2 for v in by_exp.values())
+    block = _section(docs["en"], "chokepoints")
+    assert f"{hhi:.3f}" in block  # 0.799
+    c = conc.concentration(session, year=2024)
+    assert f"{int((c['hhi'] >= 0.25).sum())} of the {len(c)} loaded products" in block
+
+
+def test_complementarity_equal_engine(docs, session):
+    bil = pytest.importorskip("straits.metrics.bilateral")
+    b = bil.bilateral(session, "KOR", "JPN", year=2024).set_index(["index", "direction"])
+    block = _section(docs["en"], "complementarity")
+    assert f"{b.loc[('complementarity', 'KOR->JPN'), 'value']:.1f}" in block
+    assert f"{b.loc[('grubel_lloyd', 'both'), 'value']:.3f}" in block
+
+
+def test_chips_and_io_equal_engine(docs):
+    chips = pytest.importorskip("straits.valuechain.chips")
+    pair = chips.chain_pair("KOR", "JPN")
+    inputs = pair[~pair["input_id"].isin(["S1", "S2", "S3"])]
+    block = _section(docs["en"], "chips")
+    assert f"world supply of {int(inputs['joint_dominance'].sum())}," in block
+    assert "CC BY-NC 4.0" in block
+    io = pytest.importorskip("straits.valuechain.io")
+    df = io.io_shock(supplier="JPN", sector="c9", customer="KOR", cut=0.5)
+    kor = df[(df["country"] == "KOR") & (df["industry"] == "total")].iloc[0]
+    assert f"{kor['ghosh_loss']:,.1f}" in _section(docs["en"], "io")
+
+
+def test_methods_lists_every_used_source_and_licence(docs):
+    block = _section(docs["en"], "methods")
+    for text in ("CEPII BACI", "Etalab", "Atlas of Economic Complexity", "Korea Customs Service",
+                 "CC BY-NC 4.0", "World Input-Output Database"):
+        assert text in block

@@ -33,6 +33,8 @@ from scipy.sparse.linalg import eigsh
 
 #: below this size the dense symmetric solver is used (ARPACK needs k < n - 1)
 DENSE_MAX = 64
+#: above this fill ratio of M the Gram matrix is formed with dense BLAS
+SPARSE_MAX = 0.05
 
 
 def rca_matrix(X) -> np.ndarray:
@@ -55,10 +57,17 @@ def rca_sparse(X) -> sp.coo_matrix:
     return sp.coo_matrix((vals, (X.row, X.col)), shape=X.shape)
 
 
-def presence(rca, threshold: float = 1.0) -> sp.csr_matrix:
-    """Binary M_cp = 1 where RCA >= threshold (NaN counts as absent), as CSR float."""
-    r = rca.toarray() if sp.issparse(rca) else np.asarray(rca, dtype=float)
-    return sp.csr_matrix(np.nan_to_num(r, nan=0.0) >= threshold, dtype=float)
+def presence(rca, threshold: float = 1.0):
+    """Binary M_cp = 1 where RCA >= threshold (NaN counts as absent).
+
+    Dense in, dense float array out; sparse in, CSR out (the caller keeps its layout).
+    """
+    if sp.issparse(rca):
+        r = sp.csr_matrix(rca)
+        out = r >= threshold
+        return sp.csr_matrix(out, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return (np.asarray(rca, dtype=float) >= threshold).astype(float)
 
 
 class Reflections(NamedTuple):
@@ -97,21 +106,26 @@ def eci_pci(M) -> Reflections:
     is the eigenvector of the second-largest eigenvalue of ``D_c^-1 M D_p^-1 M^T``, ``kp``
     the matching one of ``D_p^-1 M^T D_c^-1 M`` and ``kc = D_c^-1 M kp``.
     """
-    M = sp.csr_matrix(M, dtype=float)
+    dense = not sp.issparse(M) or M.nnz > SPARSE_MAX * M.shape[0] * M.shape[1]
+    M = M.toarray() if dense and sp.issparse(M) else M
+    M = np.asarray(M, dtype=float) if dense else sp.csr_matrix(M, dtype=float)
     div_all = np.asarray(M.sum(axis=1)).ravel()
     ubi_all = np.asarray(M.sum(axis=0)).ravel()
     rows, cols = div_all > 0, ubi_all > 0
-    Mv = M[rows][:, cols]
+    Mv = M[rows][:, cols] if not dense else M[np.ix_(rows, cols)]
     div, ubi = div_all[rows], ubi_all[cols]
     if min(Mv.shape) < 2:  # no second eigenvector: nothing to rank
         nan_c, nan_p = np.full(len(div_all), np.nan), np.full(len(ubi_all), np.nan)
         return Reflections(nan_c, nan_p, div_all, ubi_all, nan_c, nan_p, np.nan, np.nan, np.nan)
-    A = sp.diags(div ** -0.5) @ Mv @ sp.diags(ubi ** -0.5)
+    if dense:  # BLAS Gram matrix: faster than a sparse product once M is a few % full
+        A = Mv * (div ** -0.5)[:, np.newaxis] * (ubi ** -0.5)[np.newaxis, :]
+    else:
+        A = sp.diags(div ** -0.5) @ Mv @ sp.diags(ubi ** -0.5)
     if Mv.shape[0] <= Mv.shape[1]:
-        lam, u = _second_eigvec((A @ A.T).tocsr())
+        lam, u = _second_eigvec(A @ A.T)
         kp = (Mv.T @ (u / np.sqrt(div))) / ubi
     else:
-        lam, v = _second_eigvec((A.T @ A).tocsr())
+        lam, v = _second_eigvec(A.T @ A)
         kp = v / np.sqrt(ubi)
     kc = (Mv @ kp) / div
     sign = np.sign(np.corrcoef(div, kc)[0, 1]) if len(kc) > 1 and np.ptp(div) > 0 else 1.0
@@ -185,19 +199,18 @@ def fitness_complexity(M, *, tol: float = 1e-9, max_iter: int = 1000) -> Fitness
     M = sp.csr_matrix(M, dtype=float)
     rows = np.asarray(M.sum(axis=1)).ravel() > 0
     cols = np.asarray(M.sum(axis=0)).ravel() > 0
-    Mv, Mt = M[rows][:, cols], None
+    Mv = M[rows][:, cols]
     Mt = Mv.T.tocsr()
     F, Q = np.ones(Mv.shape[0]), np.ones(Mv.shape[1])
     converged, n = False, 0
-    for n in range(1, max_iter + 1):  # iterations of a map, not a loop over countries
-        F_new = Mv @ Q
-        Q_new = 1.0 / (Mt @ (1.0 / F))
-        F_new, Q_new = F_new / F_new.mean(), Q_new / Q_new.mean()
-        delta = max(np.abs(F_new - F).max(), np.abs(Q_new - Q).max())
-        F, Q = F_new, Q_new
-        if delta < tol:
-            converged = True
-            break
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        while n < max_iter and not converged:  # iterations of the map, not a loop over items
+            n += 1
+            F_new = Mv @ Q
+            Q_new = 1.0 / (Mt @ (1.0 / F))
+            F_new, Q_new = F_new / F_new.mean(), Q_new / Q_new.mean()
+            converged = max(np.abs(F_new - F).max(), np.abs(Q_new - Q).max()) < tol
+            F, Q = F_new, Q_new
     f = np.full(M.shape[0], np.nan)
     q = np.full(M.shape[1], np.nan)
     f[rows], q[cols] = F, Q

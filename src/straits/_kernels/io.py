@@ -1,7 +1,7 @@
 """Dense linear algebra for input-output tables (NumPy/SciPy only, no pandas).
 
-The Leontief side is factorised once (LAPACK ``getrf``) and the inverse is formed from that
-factorisation (``getri``); the Ghosh inverse needs no second inversion because
+The Leontief side is factorised once (LAPACK ``getrf``) and the inverse is solved from that
+factorisation (``getrs`` against I); the Ghosh inverse needs no second inversion because
 G = x̂⁻¹ L x̂ when every zero-output industry is isolated (zero row and column in Z), as in
 WIOD. A supply cut changes one row segment of A (and of B), a rank-k update handled with the
 Sherman–Morrison–Woodbury identity in O(n·k) once L and G are known.
@@ -46,7 +46,7 @@ class IOCore:
 
     Attributes: ``A`` technical coefficients, ``B`` allocation coefficients, ``L`` = (I−A)⁻¹
     Leontief inverse, ``G`` = (I−B)⁻¹ Ghosh inverse, ``x`` output, ``f`` = x − Zι final demand
-    consistent with x, ``v`` = x − ιᵀZ value added, ``lu``/``piv`` the LU factors of I−A.
+    consistent with x, ``v`` = x − ιᵀZ value added, ``lu``/``piv`` the LU factors of (I−A)ᵀ.
     """
 
     A: np.ndarray
@@ -60,8 +60,11 @@ class IOCore:
     piv: np.ndarray
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
-        """(I − A)⁻¹ rhs from the cached factorisation (no new inversion)."""
-        return lu_solve((self.lu, self.piv), rhs, check_finite=False)
+        """(I − A)⁻¹ rhs from the cached factorisation (no new inversion).
+
+        ``lu``/``piv`` factorise (I − A)ᵀ, hence ``trans=1``.
+        """
+        return lu_solve((self.lu, self.piv), rhs, trans=1, check_finite=False)
 
 
 def compute_core(Z: np.ndarray, x: np.ndarray) -> IOCore:
@@ -80,7 +83,7 @@ def compute_core(Z: np.ndarray, x: np.ndarray) -> IOCore:
 
     Notes
     -----
-    A = Z x̂⁻¹, B = x̂⁻¹ Z, L = (I − A)⁻¹ (one ``getrf`` + ``getri``), and
+    A = Z x̂⁻¹, B = x̂⁻¹ Z, L = (I − A)⁻¹ (one ``getrf``, then ``getrs`` against I), and
     G = (I − B)⁻¹ = x̂⁻¹ L x̂ since B = x̂⁻¹ A x̂ (zeros of x replaced by 1, valid when those
     industries are isolated; otherwise G is factorised on its own).
     """
@@ -89,15 +92,19 @@ def compute_core(Z: np.ndarray, x: np.ndarray) -> IOCore:
     n = len(x)
     A = technical_coefficients(Z, x)
     B = allocation_coefficients(Z, x)
-    M = -A
-    M[np.diag_indices(n)] += 1.0
-    lu, piv, info = lapack.dgetrf(M, overwrite_a=True)
+    # Factorise (I − A)ᵀ: its memory is the Fortran-ordered view of C-ordered I − A, so
+    # LAPACK works in place (a C-ordered argument costs a transposed copy, ~2x slower).
+    Mt = (-A).T
+    Mt[np.diag_indices(n)] += 1.0
+    lu, piv, info = lapack.dgetrf(Mt, overwrite_a=True)
     if info != 0:
         raise np.linalg.LinAlgError(f"I - A is singular (getrf info={info})")
-    lwork, _ = lapack.dgetri_lwork(n)  # the default workspace (n) forces unblocked getri: 3x slower
-    L, info = lapack.dgetri(lu, piv, lwork=int(lwork))
+    # Inverse by solving against I (getrs: two large triangular solves). getri does fewer
+    # flops but many small multithreaded BLAS calls, which degrade badly on a busy machine.
+    Lt, info = lapack.dgetrs(lu, piv, np.eye(n, order="F"), overwrite_b=True)
     if info != 0:  # pragma: no cover - getrf already succeeded
-        raise np.linalg.LinAlgError(f"I - A inversion failed (getri info={info})")
+        raise np.linalg.LinAlgError(f"I - A solve failed (getrs info={info})")
+    L = Lt.T  # ((I − A)ᵀ)⁻¹ᵀ = (I − A)⁻¹, C-ordered view
     zero = x == 0
     if not zero.any() or (not Z[zero].any() and not Z[:, zero].any()):
         d = np.where(zero, 1.0, x)

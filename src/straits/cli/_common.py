@@ -87,7 +87,9 @@ def emit(
     if fmt is Format.csv:
         text = df.to_csv(index=False)
     elif fmt is Format.json:
-        text = df.to_json(orient="records", double_precision=15, force_ascii=False, indent=1, date_format="iso")
+        text = df.to_json(
+            orient="records", double_precision=15, force_ascii=False, indent=1, date_format="iso"
+        )
         text += "\n"
     else:
         if out is not None:
@@ -106,7 +108,7 @@ def _print_table(df, *, title, source, notes) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = Console() if sys.stdout.isatty() else Console(width=240)
     table = Table(title=title, show_lines=False, header_style="bold")
     for col in df.columns:
         numeric = pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col])

@@ -33,7 +33,9 @@ def _brief(df, fmt: Format, out: Path | None, drop: tuple[str, ...]):
 
 def chain(
     country: Annotated[str | None, typer.Option(help="Rows of one country and its firms, e.g. KOR.")] = None,
-    input: Annotated[str | None, typer.Option("--input", help="One input or stage: name or id (N31).")] = None,  # noqa: A002
+    input: Annotated[  # noqa: A002
+        str | None, typer.Option("--input", help="One input or stage: name or id (N31).")
+    ] = None,
     eto_dir: EtoDirOpt = None, fmt: FormatOpt = Format.table, out: OutOpt = None,
 ) -> None:
     """Shares of countries and firms on each input and stage of chipmaking (ETO data)."""
@@ -41,13 +43,16 @@ def chain(
 
     df = run(country=country, input=input, path=eto_dir)
     emit(_brief(df, fmt, out, ("source", "market_size", "provider_id")), fmt, out,
-         title="Semiconductor supply chain: market shares (0-1)", source=df.attrs["source"], notes=_eto_notes(df))
+         title="Semiconductor supply chain: market shares (0-1)", source=df.attrs["source"],
+         notes=_eto_notes(df))
 
 
 def chain_chokepoints(
     country_threshold: Annotated[float, typer.Option(help="Top-country share threshold.")] = 0.65,
     firm_top3_threshold: Annotated[float, typer.Option(help="Top-3 firm share threshold.")] = 0.90,
-    all_inputs: Annotated[bool, typer.Option("--all", help="List every input, not only chokepoints.")] = False,
+    all_inputs: Annotated[
+        bool, typer.Option("--all", help="List every input, not only chokepoints.")
+    ] = False,
     eto_dir: EtoDirOpt = None, fmt: FormatOpt = Format.table, out: OutOpt = None,
 ) -> None:
     """Chip inputs where one country or the top three firms dominate, and the steps they feed."""
@@ -117,7 +122,8 @@ def io_reliance(
     """Foreign input reliance, face value and look-through (Baldwin, Freeman & Theodorakopoulos 2023)."""
     from straits.valuechain.io import foreign_input_reliance
 
-    df = foreign_input_reliance(country=country, supplier=supplier, industry=industry, year=year, path=wiod_dir)
+    df = foreign_input_reliance(country=country, supplier=supplier, industry=industry, year=year,
+                                path=wiod_dir)
     emit(df, fmt, out, title=f"Input reliance of {country}", source=df.attrs["source"],
          notes=[df.attrs["method"]])
 

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from straits.errors import DataQualityWarning
 
 if TYPE_CHECKING:
     from straits.session import Session
@@ -82,7 +85,9 @@ def build_default(target: Path) -> None:
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
-        with Session(tmp) as session:
+        with Session(tmp) as session, warnings.catch_warnings():
+            # The embedded files' quirks are known and documented in their SOURCE.md.
+            warnings.simplefilter("ignore", DataQualityWarning)
             for loader in EMBEDDED_LOADERS:
                 loader(session, data_root())
             session.con.execute("CHECKPOINT")

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
-from straits.errors import check_param
+from straits.errors import UnknownCodeError, check_param
 from straits.reference import lookup
 from straits.warehouse import metrics_sql as q
 
@@ -48,7 +48,7 @@ def label(spec: str) -> str:
     """ISO3 of a single economy, else the spec as written (``KOR+JPN``)."""
     try:
         return lookup.resolve_country(spec).iso3
-    except Exception:  # a group such as "KOR+JPN" or a bloc name keeps its spelling
+    except UnknownCodeError:  # a group such as "KOR+JPN" or a bloc name keeps its spelling
         return str(spec).strip().upper()
 
 
@@ -114,7 +114,7 @@ def _trim(m: YearMatrix, min_exports: float) -> YearMatrix:
     X = sp.csr_matrix(m.X)
     rows = np.asarray(X.sum(axis=1)).ravel()
     cols = np.asarray(X.sum(axis=0)).ravel()
-    keep_r = rows > max(min_exports, 0.0) if min_exports > 0 else rows > 0
+    keep_r = (rows >= min_exports) & (rows > 0)
     keep_c = cols > 0
     r_idx = np.flatnonzero(keep_r)[np.argsort(m.countries[keep_r], kind="stable")]
     c_idx = np.flatnonzero(keep_c)[np.argsort(m.products[keep_c], kind="stable")]

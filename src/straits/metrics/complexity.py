@@ -258,7 +258,8 @@ def density(s: Session, *, year: int | Sequence[int] | None = None, country=None
         frames.append(pd.DataFrame({
             "year": m.year, "country": np.repeat(m.countries[rows], npr).astype(str),
             "product": np.tile(m.products, nr).astype(str),
-            "mcp": M.toarray()[rows].ravel().astype("int64"), "density": d[rows].ravel(),
+            "mcp": sp.csr_matrix(M).toarray()[rows].ravel().astype("int64"),
+            "density": d[rows].ravel(),
             "cog": cog[rows].ravel(), "pci": np.tile(r.pci, nr)}))
     cols = ["year", "country", "product", "mcp", "density", "cog", "pci"]
     return pd.concat(frames, ignore_index=True)[cols] if frames else c.empty(cols)

@@ -150,7 +150,8 @@ def hbar_chart(
     height = top + len(rows) * (bar + gap) + 44
     left, right = label_width, 70
     pw = width - left - right
-    vmax = x_max if x_max is not None else max(v for _, v in rows)
+    finite = [v for _, v in rows if math.isfinite(v)]
+    vmax = x_max if x_max is not None else max(finite, default=1.0)
     ticks = nice_ticks(0.0, vmax or 1.0, 4)
     hi = ticks[-1]
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
@@ -167,7 +168,7 @@ def hbar_chart(
     for i, (label, v) in enumerate(rows):
         y = top + i * (bar + gap)
         color = (colors[i] if colors else PALETTE[0])
-        w = max(0.0, v) / hi * pw
+        w = max(0.0, v) / hi * pw if math.isfinite(v) else 0.0
         out.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar}" fill="{color}" '
                    'rx="2"/>')
         out.append(_text(left - 8, y + bar - 5, label, anchor="end", size=11, color=INK))

@@ -113,6 +113,13 @@ class Tr:
             return "–"
         return ("+" if x >= 0 else "−") + self.pct(abs(x), digits)
 
+    def pp(self, x: float, digits: int = 1) -> str:
+        """A change in a share (fraction) as signed percentage points (``+21.9 pp``)."""
+        if x is None or (isinstance(x, float) and math.isnan(x)):
+            return "–"
+        sign = "+" if x >= 0 else "−"
+        return self("fmt.pp", v=sign + self.num(abs(x) * 100, digits))
+
     def usd(self, kusd: float) -> str:
         """Money given in thousand USD, in compact form (``$95.1M``)."""
         if kusd is None or (isinstance(kusd, float) and math.isnan(kusd)):

@@ -164,13 +164,14 @@ def signals(raw: pd.DataFrame | pa.Table, *, drop_threshold: float = 0.5,
             cooldown: int = 2) -> pd.DataFrame:
     """The rules of :func:`watch` on a long table (vectorised over a dense NumPy panel).
 
-    ``raw`` (DataFrame or Arrow table) has columns side ('importer'/'exporter'), product,
-    supplier, period (months since year 0) and value_usd, as
+    ``raw`` (DataFrame or Arrow table) has columns product, supplier, period (months since
+    year 0), value_usd and optionally side ('importer'/'exporter'; default importer), as
     :func:`straits.warehouse.reporter_sql.monthly_supply` returns. The result has the
     :func:`watch` columns plus ``_p`` (period number).
     """
     tbl = raw if isinstance(raw, pa.Table) else pa.Table.from_pandas(
-        raw[["side", "product", "supplier", "period", "value_usd"]], preserve_index=False)
+        raw[[c for c in ("side", "product", "supplier", "period", "value_usd") if c in raw]],
+        preserve_index=False)
     if tbl.num_rows == 0:
         return pd.DataFrame(columns=[*COLUMNS, "_p"])
     pid, prods = _encode(tbl.column("product"))
@@ -193,8 +194,11 @@ def signals(raw: pd.DataFrame | pa.Table, *, drop_threshold: float = 0.5,
     seen = (np.bincount(pid.astype(np.int64) * T + t, minlength=m * T) > 0).reshape(m, T)
     first = np.where(seen.any(axis=1), seen.argmax(axis=1), T)
     last = np.where(seen.any(axis=1), T - 1 - seen[:, ::-1].argmax(axis=1), -1)
-    is_imp = pc.equal(tbl.column("side"), "importer").to_numpy(zero_copy_only=False)
-    importer_side = np.bincount(pid, weights=is_imp.astype(float), minlength=m) > 0
+    if "side" in tbl.column_names:
+        is_imp = pc.equal(tbl.column("side"), "importer").to_numpy(zero_copy_only=False)
+        importer_side = np.bincount(pid, weights=is_imp.astype(float), minlength=m) > 0
+    else:  # every row importer-reported
+        importer_side = np.ones(m, dtype=bool)
     P = np.add.reduceat(V, starts, axis=0)  # product totals over suppliers, m x T
     P[~importer_side] = np.nan
     # Every rule below works on shifted slices of the panel (x[:, :-k] is month t-k),
@@ -204,7 +208,7 @@ def signals(raw: pd.DataFrame | pa.Table, *, drop_threshold: float = 0.5,
 
     def window_sum(x: np.ndarray, k0: int, k1: int) -> np.ndarray:
         """Sum of x[t-k] for k = k0..k1 (NaN where the window leaves the panel)."""
-        out = np.full(x.shape, np.nan)
+        out = np.full(x.shape, np.nan, dtype=x.dtype)
         w = x.shape[1] - k1
         if w > 0:
             out[:, k1:] = x[:, k1 - k0:k1 - k0 + w]
@@ -219,15 +223,26 @@ def signals(raw: pd.DataFrame | pa.Table, *, drop_threshold: float = 0.5,
             acc[:, j:] |= x[:, :x.shape[1] - j]
         return acc
 
+    # Candidates are screened in float32 (half the memory traffic); every reported figure
+    # is recomputed in float64 at the candidate cells.
+    V32 = V.astype(np.float32)
+
+    def base_at(r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        return (V[r, c - 13] + V[r, c - 12] + V[r, c - 11]) / 3.0
+
+    def v3_at(r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        return V[r, c] + V[r, c - 1] + V[r, c - 2]
+
     with np.errstate(divide="ignore", invalid="ignore"):
         # seasonal drop: v[t] < (1 - d) * mean(v[t-13], v[t-12], v[t-11])
-        base = window_sum(V, 11, 13) / 3.0
-        cand = (V < (1.0 - drop_threshold) * base) & (base >= max(min_value_usd, 1e-9)) & (
+        base = window_sum(V32, 11, 13) / np.float32(3.0)
+        cand = (V32 < (1.0 - drop_threshold) * base) & (base >= max(min_value_usd, 1e-9)) & (
             cols >= f_s + 13) & (cols <= l_s)
+        del base
         r, c = np.nonzero(cand)
         pb = window_sum(P, 11, 13) / 3.0
         pbase = pb[s_prod[r], c]
-        keep = np.isnan(pbase) | (base[r, c] / pbase >= min_share)
+        keep = np.isnan(pbase) | (base_at(r, c) / pbase >= min_share)
         r, c = r[keep], c[keep]
         cells = r * T + c
         earlier = np.zeros(len(r), dtype=bool)
@@ -235,15 +250,14 @@ def signals(raw: pd.DataFrame | pa.Table, *, drop_threshold: float = 0.5,
             earlier |= np.isin(cells - j, cells) & (c - j >= 0)
         drop = (r[~earlier], c[~earlier])
         # concentration: three-month share crosses share_threshold (none in the prior 12)
-        v3 = window_sum(V, 0, 2)
         p3 = window_sum(P, 0, 2)
-        above = v3 > share_threshold * p3[s_prod]
+        above = window_sum(V32, 0, 2) > share_threshold * p3.astype(np.float32)[s_prod]
         conc_mask = above & ~seen_in_last(above, 12) & (cols >= f_s + 14) & (cols <= l_s)
         r2, c2 = np.nonzero(conc_mask)
         ok = p3[s_prod[r2], c2] >= 3 * min_value_usd
         conc = (r2[ok], c2[ok])
         # new supplier: nothing in the previous 12 months, now material
-        cand = ~seen_in_last(V > 0, 12) & (V >= min_value_usd) & (cols >= f_s + 12) & (
+        cand = ~seen_in_last(V32 > 0, 12) & (V32 >= min_value_usd) & (cols >= f_s + 12) & (
             cols <= l_s)
         r3, c3 = np.nonzero(cand)
         ok = V[r3, c3] >= new_share * P[s_prod[r3], c3]
@@ -253,13 +267,13 @@ def signals(raw: pd.DataFrame | pa.Table, *, drop_threshold: float = 0.5,
             return V[r, c] / P[s_prod[r], c]
 
         def s3_at(r: np.ndarray, c: np.ndarray) -> np.ndarray:
-            return v3[r, c] / p3[s_prod[r], c]
+            return v3_at(r, c) / p3[s_prod[r], c]
 
         prev = np.stack([s3_at(conc[0], np.maximum(conc[1] - j, 0)) for j in range(1, 13)]) \
             if len(conc[0]) else np.zeros((12, 0))
         frames = []
         for name, (r, c), value, baseline, sh in (
-            ("seasonal_drop", drop, V[drop], base[drop], share_at(*drop)),
+            ("seasonal_drop", drop, V[drop], base_at(*drop), share_at(*drop)),
             ("concentration", conc, s3_at(*conc), np.nanmax(prev, axis=0, initial=0.0),
              s3_at(*conc)),
             ("new_supplier", new, V[new], np.zeros(len(new[0])), share_at(*new)),

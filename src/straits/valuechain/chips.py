@@ -109,7 +109,8 @@ def _resolve_input(q: str, nd: pd.DataFrame) -> str:
 def _resolve_country(q: str, d: EtoData) -> str:
     c = d.providers[d.providers["provider_type"].eq("country")]
     keys = {str(n).upper(): n for n in c["provider_name"]}
-    keys.update({str(a).upper(): n for a, n in zip(c["alias"], c["provider_name"], strict=True) if isinstance(a, str)})
+    keys.update({str(a).upper(): n for a, n in zip(c["alias"], c["provider_name"], strict=True)
+                 if isinstance(a, str)})
     code = keys.get(q.strip().upper())
     if code is None:
         try:
@@ -124,7 +125,9 @@ def _resolve_country(q: str, d: EtoData) -> str:
     return str(code)
 
 
-def chain(*, country: str | None = None, input: str | None = None, path: str | Path | None = None) -> pd.DataFrame:  # noqa: A002
+def chain(
+    *, country: str | None = None, input: str | None = None, path: str | Path | None = None  # noqa: A002
+) -> pd.DataFrame:
     """Market shares of countries and firms on every input and stage of chipmaking.
 
     Parameters
@@ -209,7 +212,8 @@ def _paths(start: str, nd: pd.DataFrame, adj: dict[str, list[str]]) -> pd.DataFr
 
 def _top(df: pd.DataFrame, k: int) -> pd.DataFrame:
     """Per input: the top-k known shares (NaN shares never rank)."""
-    known = df[df["share"].notna()].sort_values(["input_id", "share", "provider"], ascending=[True, False, True])
+    known = df[df["share"].notna()].sort_values(["input_id", "share", "provider"],
+                                                ascending=[True, False, True])
     return known.groupby("input_id", sort=False).head(k)
 
 
@@ -247,7 +251,8 @@ def chokepoints(*, country_threshold: float = 0.65, firm_top3_threshold: float =
         top3_firms=("provider", ", ".join), top3_firm_share=("share", "sum"))
     base = df.drop_duplicates("input_id")[["input_id", "input", "stage", "type"]].set_index("input_id")
     out = base.join(pd.DataFrame({"top_country": top_c["provider"], "top_country_share": top_c["share"]}))
-    out["n_countries"] = ctry.groupby("input_id")["provider"].nunique().reindex(out.index).fillna(0).astype(int)
+    out["n_countries"] = (ctry.groupby("input_id")["provider"].nunique().reindex(out.index)
+                          .fillna(0).astype(int))
     out = out.join(top_f)
     out["n_firms"] = firm.groupby("input_id")["provider"].nunique().reindex(out.index).fillna(0).astype(int)
     out["country_chokepoint"] = out["top_country_share"].ge(country_threshold - 1e-12)
@@ -303,8 +308,10 @@ def chain_pair(a: str, b: str, *, joint_threshold: float = 0.65, weak_threshold:
     df = chain(path=path)
     ctry = df[df["provider_type"].eq("country")]
     has = ctry.groupby("input_id")["share"].apply(lambda s: s.notna().any())
-    base = df.drop_duplicates("input_id").set_index("input_id").loc[has[has].index, ["input", "stage", "type"]]
-    wide = ctry.pivot_table(index="input_id", columns="provider", values="share", aggfunc="first", dropna=False)
+    base = (df.drop_duplicates("input_id").set_index("input_id")
+            .loc[has[has].index, ["input", "stage", "type"]])
+    wide = ctry.pivot_table(index="input_id", columns="provider", values="share", aggfunc="first",
+                            dropna=False)
     sa = wide[ca].reindex(base.index) if ca in wide else pd.Series(np.nan, index=base.index)
     sb = wide[cb].reindex(base.index) if cb in wide else pd.Series(np.nan, index=base.index)
     out = base.assign(country_a=ca, share_a=sa, country_b=cb, share_b=sb)

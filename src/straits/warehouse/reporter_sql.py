@@ -73,10 +73,10 @@ def monthly_catalog() -> str:
 def monthly_imports_simple(importer: str, products: Sequence[str] | None) -> str:
     """Importer-reported monthly rows, unaggregated, when one classification is all there is.
 
-    Same columns as :func:`monthly_supply` without ``weight_kg`` and ``sources``; duplicate
-    keys (if any) are left for the caller to sum.
+    Columns product, supplier, period, value_usd (no ``side``: all importer-reported);
+    duplicate keys (if any) are left for the caller to sum.
     """
-    return f"""SELECT 'importer' AS side, code AS product, partner AS supplier,
+    return f"""SELECT code AS product, partner AS supplier,
        year::INTEGER * 12 + month - 1 AS period, value_usd
 FROM reporter_flows
 WHERE month IS NOT NULL AND {_products("hs6", "code", products)}

@@ -14,8 +14,9 @@ from straits.report.model import Rendered, Table
 
 KEY = "complementarity"
 SOURCES = ("baci",)
-FORMULAS = ("rca", "tc", "es", "gl")
+FORMULAS = ("ti", "rca", "tc", "es", "gl")
 TOP = 5
+SCALE_100 = ("complementarity", "export_similarity")  # indices on a 0-100 scale
 
 
 def compute(ctx) -> dict[str, Any]:
@@ -32,6 +33,8 @@ def compute(ctx) -> dict[str, Any]:
 
 
 def _direction(tr, direction: str) -> str:
+    if str(direction) == "both":
+        return tr("dir.both")
     if "->" in str(direction):
         x, y = str(direction).split("->", 1)
         return tr("dir.arrow", x=tr.country(x.strip()), y=tr.country(y.strip()))
@@ -42,7 +45,7 @@ def render(d: dict[str, Any], ctx, tr) -> Rendered:
     """Index table, RCA leader bars and finding."""
     idx = d["indices"]
     names = ctx.product_names()
-    rows = [[tr(f"index.{i}"), _direction(tr, dr), tr.num(v, 3)]
+    rows = [[tr(f"index.{i}"), _direction(tr, dr), tr.num(v, 1 if i in SCALE_100 else 3)]
             for i, dr, v in zip(idx["index"], idx["direction"], idx["value"], strict=True)]
     t = Table(headers=[tr("col.index"), tr("col.direction"), tr("col.value")], rows=rows,
               numeric=[False, False, True])
@@ -60,8 +63,8 @@ def render(d: dict[str, Any], ctx, tr) -> Rendered:
     ab, ba = f"{ctx.a}->{ctx.b}", f"{ctx.b}->{ctx.a}"
     get = lambda frame, dr: (frame[frame["direction"] == dr]["value"].iloc[0]  # noqa: E731
                              if (frame["direction"] == dr).any() else float("nan"))
-    s1 = tr("complementarity.finding1", a=a, b=b, year=ctx.year, tc_ab=tr.num(get(tc, ab), 2),
-            tc_ba=tr.num(get(tc, ba), 2))
+    s1 = tr("complementarity.finding1", a=a, b=b, year=ctx.year, tc_ab=tr.num(get(tc, ab), 1),
+            tc_ba=tr.num(get(tc, ba), 1))
     gl = idx[idx["index"] == "grubel_lloyd"]["value"]
     la, lb = d["leaders"][ctx.a], d["leaders"][ctx.b]
     s2 = tr("complementarity.finding2", a=a, b=b,

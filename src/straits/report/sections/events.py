@@ -145,8 +145,7 @@ def _table(r: dict, tr) -> Table:
             tr.num(row.after_usd / 1e6, 2), tr.signed_pct(row.change),
             tr.pct(row.share_before) if pd.notna(row.share_before) else "–",
             tr.pct(row.share_after) if pd.notna(row.share_after) else "–",
-            (f"{tr.country(g['supplier'])} ({tr.signed_pct(g['share_change'])[0]}"
-             f"{tr.num(abs(g['share_change']) * 100, 1)} {tr('unit.pp')})") if g is not None
+            f"{tr.country(g['supplier'])} ({tr.pp(g['share_change'])})" if g is not None
             else "–",
         ])
     p = r["preset"]
@@ -220,8 +219,7 @@ def _gainers_text(text: str, tr) -> str:
                 v = float(parts[1])
             except ValueError:
                 continue
-            sign = "+" if v >= 0 else "−"
-            out.append(f"{tr.country(parts[0])} {sign}{tr.num(abs(v) * 100, 1)} {tr('unit.pp')}")
+            out.append(f"{tr.country(parts[0])} {tr.pp(v)}")
     return tr("sep.list").join(out) or "–"
 
 
@@ -230,16 +228,16 @@ def _annual_table(annual: list[dict], tr) -> Table:
     for a in annual:
         p = a["preset"]
         for r in a["summary"].itertuples(index=False):
-            rows.append([tr(f"preset.{p.name}"), tr.product(r.product),
-                         f"{r.before_year} → {r.after_year}",
+            rows.append([f"{tr(f'preset.{p.name}')} ({r.before_year} → {r.after_year})",
+                         tr.product(r.product),
                          f"{tr.pct(r.share_before)} → {tr.pct(r.share_after)}",
                          tr.signed_pct(r.imports_change),
                          f"{tr.num(r.world_hhi_before, 2)} → {tr.num(r.world_hhi_after, 2)}",
                          _gainers_text(r.top_gainers, tr)])
-    return Table(headers=[tr("events.col_event"), tr("col.product"), tr("col.years"),
+    return Table(headers=[tr("events.col_event"), tr("col.product"),
                           tr("events.col_rshare"), tr("events.col_imports"), "HHI",
                           tr("events.col_gainers")],
-                 rows=rows, numeric=[False, False, True, True, True, True, False],
+                 rows=rows, numeric=[False, False, True, True, True, False],
                  caption=tr("events.annual_caption"))
 
 

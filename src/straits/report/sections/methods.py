@@ -29,8 +29,8 @@ STATIC_RELEASE = {
     "eto": ("Chip Explorer", "—"),
     "wiod": ("2013 release", "1995–2011"),
 }
-FORMULAS = ("share", "hhi", "rca", "tc", "es", "gl", "eci_rank", "dependence", "coverage", "event",
-            "leontief")
+FORMULAS = ("share", "hhi", "ti", "rca", "tc", "es", "gl", "eci_rank", "dependence",
+            "coverage", "event", "chip_chokepoint", "leontief")
 
 
 def compute(ctx) -> dict[str, Any]:
