@@ -173,3 +173,19 @@ def test_eci_is_mean_pci_of_present_products(X):
         return
     mean_pci = (M[ok] * np.nan_to_num(r.pci)).sum(axis=1) / M[ok].sum(axis=1)
     np.testing.assert_allclose(r.eci[ok], mean_pci, atol=1e-6 * max(1, np.abs(mean_pci).max()))
+
+
+@pytest.mark.parametrize("shape", [(80, 400), (400, 80)])
+def test_sparse_and_dense_paths_agree(shape):
+    """Sparse M (< 5% full) takes SciPy products, dense M BLAS; either side may be smaller."""
+    rng = np.random.default_rng(5)
+    M = (rng.random(shape) < 0.03).astype(float)
+    M[np.arange(shape[0]), rng.integers(0, shape[1], shape[0])] = 1.0  # no empty rows
+    import scipy.sparse as sp
+
+    a, b = k.eci_pci(M), k.eci_pci(sp.csr_matrix(M))
+    np.testing.assert_allclose(a.eci, b.eci, atol=1e-9, equal_nan=True)
+    np.testing.assert_allclose(a.pci, b.pci, atol=1e-9, equal_nan=True)
+    ok = np.isfinite(a.eci)
+    mean_pci = (M[ok] @ np.nan_to_num(a.pci)) / M[ok].sum(axis=1)
+    np.testing.assert_allclose(a.eci[ok], mean_pci, atol=1e-8)

@@ -14,6 +14,7 @@ import typer
 from straits.cli._common import StraitsGroup
 
 COMMAND_MODULES = [
+    "straits.cli.serve",
     "straits.cli.data",
     "straits.cli.reporter",
     "straits.cli.report",

@@ -70,7 +70,7 @@ class YearMatrix(NamedTuple):
     year: int
     countries: np.ndarray  # ISO3, one per row
     products: np.ndarray   # product codes, one per column
-    X: sp.csr_matrix       # value_kusd
+    X: sp.spmatrix         # value_kusd (CSR with sorted cells, COO if not ordered)
 
 
 def export_matrices(
@@ -81,12 +81,14 @@ def export_matrices(
     products: list[str] | None = None,
     min_exports: float = 0.0,
     average: bool = False,
+    ordered: bool = True,
 ) -> list[YearMatrix]:
     """Country x product export matrices, one per year (or one averaged over ``years``).
 
     The relational part is one aggregation query; labels come from Arrow dictionary
     encoding, so no Python loop touches a flow, country or product. Countries whose total
     exports are below ``min_exports`` (thousand USD) are dropped, as the Atlas does.
+    ``ordered=False`` skips sorting the cells (callers that densify the matrix).
     """
     tab = s.query(q.exports_matrix(years=years, level=level, products=products), arrow=True)
     names = iso3_lookup(s)
@@ -98,32 +100,46 @@ def export_matrices(
     ccodes = exp_.dictionary.to_numpy()
     clabels = np.array([names.get(int(c), str(c)) for c in ccodes], dtype=object)
     plabels = np.asarray(prod.dictionary.to_pylist(), dtype=object)
-    shape = (len(ccodes), len(plabels))
     groups = [(max(years), np.ones(len(yr), bool))] if average else [(y, yr == y) for y in years]
-    out = []
-    for y, mask in groups:  # one matrix per year
-        X = sp.csr_matrix((val[mask], (ci[mask], pi[mask])), shape=shape)
-        if average:
-            X = X / len(years)
-        out.append(_trim(YearMatrix(int(y), clabels, plabels, X), min_exports))
-    return out
+    scale = 1.0 / len(years) if average else 1.0
+    return [build(int(y), ci[mask], pi[mask], val[mask] * scale, clabels, plabels, min_exports,
+                  ordered=ordered) for y, mask in groups]  # one matrix per year
+
+
+def build(year: int, ci: np.ndarray, pi: np.ndarray, v: np.ndarray, clabels: np.ndarray,
+          plabels: np.ndarray, min_exports: float = 0.0, *, ordered: bool = True) -> YearMatrix:
+    """CSR matrix from (row, column, value) cells, labels sorted, empty rows/columns dropped.
+
+    Cells must be unique per (row, column) (an aggregation result). Countries exporting less
+    than ``min_exports`` go, then products only they exported. One argsort of the cell keys
+    orders rows and columns, so the CSR comes out with sorted indices.
+    """
+    v = np.asarray(v, dtype=float)
+    rows = np.bincount(ci, weights=v, minlength=len(clabels))
+    keep_r = (rows >= min_exports) & (rows > 0)
+    cell = keep_r[ci] & (v != 0)
+    cols = np.bincount(pi[cell], weights=v[cell], minlength=len(plabels))
+    keep_c = cols != 0
+    r_new = np.full(len(clabels), -1)
+    c_new = np.full(len(plabels), -1)
+    r_ord = np.flatnonzero(keep_r)[np.argsort(clabels[keep_r], kind="stable")]
+    c_ord = np.flatnonzero(keep_c)[np.argsort(plabels[keep_c], kind="stable")]
+    r_new[r_ord], c_new[c_ord] = np.arange(len(r_ord)), np.arange(len(c_ord))
+    r, c, v = r_new[ci[cell]], c_new[pi[cell]], v[cell]
+    shape = (len(r_ord), len(c_ord))
+    if not ordered:
+        return YearMatrix(year, clabels[r_ord], plabels[c_ord], sp.coo_matrix((v, (r, c)), shape))
+    order = np.argsort(r.astype(np.int64) * len(c_ord) + c)  # keys are unique
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(r, minlength=len(r_ord)))])
+    X = sp.csr_matrix((v[order], c[order], indptr), shape=shape)
+    X.has_sorted_indices = True
+    return YearMatrix(year, clabels[r_ord], plabels[c_ord], X)
 
 
 def _trim(m: YearMatrix, min_exports: float) -> YearMatrix:
-    """Drop empty rows and columns, and countries under ``min_exports``; sort labels."""
-    X = sp.csr_matrix(m.X)
-    rows = np.asarray(X.sum(axis=1)).ravel()
-    cols = np.asarray(X.sum(axis=0)).ravel()
-    keep_r = (rows >= min_exports) & (rows > 0)
-    keep_c = cols > 0
-    r_idx = np.flatnonzero(keep_r)[np.argsort(m.countries[keep_r], kind="stable")]
-    c_idx = np.flatnonzero(keep_c)[np.argsort(m.products[keep_c], kind="stable")]
-    X = X[r_idx][:, c_idx]
-    # products only exported by dropped countries become empty: drop them too
-    nz = np.asarray(X.sum(axis=0)).ravel() > 0
-    X = X[:, nz].tocsr()
-    X.sort_indices()  # row-major, column-sorted cells: results come out ordered
-    return YearMatrix(m.year, m.countries[r_idx], m.products[c_idx][nz], X)
+    """:func:`build` for a matrix already in hand (drop empties, sort labels)."""
+    X = sp.coo_matrix(m.X)
+    return build(m.year, X.row, X.col, X.data, m.countries, m.products, min_exports)
 
 
 def empty(columns: list[str]) -> pd.DataFrame:

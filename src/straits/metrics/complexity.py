@@ -151,7 +151,7 @@ def complexity(
     m_ = _check(method, threshold, min_exports, "complexity")
     mats = c.export_matrices(s, years=c.years(s, year), level=c.level(level, "complexity"),
                              products=c.products(product), min_exports=min_exports,
-                             average=bool(average))
+                             average=bool(average), ordered=False)
     return _assemble([_one(m, m_, threshold) for m in mats if m.X.nnz], m_)
 
 
@@ -186,7 +186,7 @@ def _spaces(s, year, level, threshold, min_exports, average, product, func):
     _check("eci", threshold, min_exports, func)
     mats = c.export_matrices(s, years=c.years(s, year), level=c.level(level, func),
                              products=c.products(product), min_exports=min_exports,
-                             average=bool(average))
+                             average=bool(average), ordered=False)
     for m in mats:
         if not m.X.nnz:
             continue

@@ -74,8 +74,8 @@ def market_shares(
     product : str or list, optional
         HS prefixes (``"811292"``); default every loaded product.
     importer : str or list, optional
-        Market: one importer or several pooled (``"KOR"``, ``["KOR", "JPN"]``, ``"EU27"``
-        if the look-up knows it); default the world.
+        Market: one importer or several pooled (``"KOR"``, ``["KOR", "JPN"]``,
+        ``"KOR+JPN"``); default the world.
     top : int, optional
         Keep the ``top`` largest exporters per year and product.
     level : {"hs6", "hs4", "hs2"}
