@@ -64,7 +64,7 @@ def main() -> None:
     ap.add_argument("--multi", action="store_true", help="also ingest a 3-year release")
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    one = args.dir / "sorted"
+    one = args.dir / "full"
     ensure(one, "2030-2030")
     rows = []
     for _ in range(args.repeat):

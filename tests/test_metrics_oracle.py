@@ -2,7 +2,7 @@
 
 The panel is synthetic (seeded, log-normal values with a realistic share of zero cells and
 country size effects); ``ecomplexity`` eigen-decomposes the full product x product matrix,
-so the panel is kept at 150 x 500 to stay fast. Straits solves the small (country) side
+so the panel is kept at 200 x 1200 to stay fast. Straits solves the small (country) side
 with ``eigsh`` / ``eigh``; after the same normalisation the values must agree within 1e-6.
 """
 
@@ -20,7 +20,7 @@ from straits.metrics.complexity import from_matrix
 
 ecomplexity = pytest.importorskip("ecomplexity")
 
-N_C, N_P = 150, 500
+N_C, N_P = 200, 1200
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +87,7 @@ def test_eigsh_side_matches_dense_solution(panel):
     """Products side (more countries than products) gives the same answer as the country side."""
     wide, _, _ = panel
     M = k.presence(k.rca_matrix(wide.to_numpy()))
-    sub = M[:, :100]  # 150 countries x 100 products: the product side is smaller
+    sub = M[:, :100]  # 200 countries x 100 products: the product side is smaller
     c_small = k.eci_pci(sub)
     dense = sub  # the Growth Lab recipe: dense eig of the product matrix
     keep_r, keep_c = dense.sum(1) > 0, dense.sum(0) > 0

@@ -128,5 +128,7 @@ def _cell(value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if isinstance(value, float):
-        return f"{value:,.6g}" if abs(value) < 1 else f"{value:,.3f}"
+        if abs(value) < 1:
+            return f"{value:,.6g}"
+        return f"{value:,.3f}".rstrip("0").rstrip(".")
     return str(value)
