@@ -72,7 +72,11 @@ def fetch(
 def datasets(db: DbOpt = None, fmt: FormatOpt = Format.table, out: OutOpt = None) -> None:
     """List what the warehouse holds: dataset, release, year, rows, value."""
     with open_session(db) as s:
-        emit(s.datasets(), fmt, out, title=f"Loaded data in {s.path}", source=s.citation())
+        emit(s.datasets(), fmt, out, title=f"BACI flows in {s.path} (value thousand USD)",
+             source=s.citation(),
+             notes=["Reporter files (UN Comtrade, customs): `straits reporter-sources`. "
+                    "Value-chain data (ETO, WIOD) are read from the package: `straits chain`, "
+                    "`straits io-shock`. Sources and licences: docs/data.md."])
 
 
 def country(
