@@ -230,3 +230,14 @@ def test_adhoc_bloc_is_sum_minus_internal(session, baci):
     ext = d[d["mi"].isin(kj) & ~d["ei"].isin(kj)].groupby("k")["v"].sum()
     pd.testing.assert_series_equal(df["import_kusd"].sort_index(),
                                    ext.loc[df.index].sort_index(), check_names=False)
+
+
+def test_cli_blocs_option_counts_eu27_as_one_supplier(session):
+    import io
+
+    args = ["dependency", "KOR", "--year", "2024", "--products", "850511", "--format", "csv"]
+    plain = pd.read_csv(io.StringIO(CliRunner().invoke(app, args).stdout), dtype={"product": str})
+    bloc = pd.read_csv(io.StringIO(CliRunner().invoke(app, [*args, "--blocs", "EU27"]).stdout),
+                       dtype={"product": str})
+    assert bloc.import_kusd.iloc[0] == pytest.approx(plain.import_kusd.iloc[0])
+    assert bloc.n_suppliers.iloc[0] < plain.n_suppliers.iloc[0]

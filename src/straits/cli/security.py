@@ -35,13 +35,17 @@ def dependency(
     products: ProductsOpt = None,
     persistence: Annotated[int | None, typer.Option(
         help="Require geodep in N of the last 3 loaded years (1-3).")] = None,
+    blocs: Annotated[str | None, typer.Option(
+        help="Blocs counted as one supplier, e.g. 'EU27' or 'EU27,USA+CAN'.")] = None,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
     """Dependency screen: top supplier, HHI, import/export ratio, 50% and GeoDep flags."""
+    bloc_list = [b.strip() for b in blocs.split(",") if b.strip()] if blocs else None
     with open_session(db) as s:
-        df = s.dependency(importer, year=year, products=products, persistence=persistence)
+        df = s.dependency(importer, year=year, products=products, persistence=persistence,
+                          blocs=bloc_list)
         if fmt is Format.table and out is None:  # fit a terminal: contract columns only
             df = df[[c for c in df.columns if c not in ("description", "export_kusd",
                                                         "non_substitutable", "geodep_years")]]
