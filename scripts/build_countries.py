@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pycountry
 
+from straits.reference.lookup import fix_mojibake
+
 # Spellings found in real files (Korea Customs Service short forms, UN Comtrade,
 # ETO Chip Explorer, CEPII) that neither BACI's table nor ISO 3166 carries.
 EXTRA_ALIASES: dict[str, list[str]] = {
@@ -44,14 +46,6 @@ EXTRA_ALIASES: dict[str, list[str]] = {
     "COD": ["DR Congo", "Congo, Dem. Rep."],
     "CIV": ["Ivory Coast", "Cote d'Ivoire"],
 }
-
-
-def fix_mojibake(text: str) -> str:
-    """Undo UTF-8 bytes read as Latin-1 ('CÃ´te' -> 'Côte'), as in BACI V202601."""
-    try:
-        return text.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return text
 
 
 def main(src: str) -> None:

@@ -130,3 +130,18 @@ def test_cli_reference_up_to_date():
     spec.loader.exec_module(gen)
     assert (REPO / "docs" / "cli.md").read_text(encoding="utf-8") == gen.render(), (
         "docs/cli.md is stale: run python scripts/gen_cli_docs.py")
+
+
+def test_blocs_resolve_everywhere(session, baci_dir):
+    # EU27 is one bloc for flows (and every module built on Session.country_codes).
+    from straits.reference.blocs import resolve_party
+
+    members = set(resolve_party("EU27").members)
+    assert len(members) == 27 and {"DEU", "FRA", "NLD"} <= members and "GBR" not in members
+    got = session.flows(year=2024, exporter="CHN", importer="EU27", product="850511")
+    assert set(got.importer) <= members
+    codes = pd.read_csv(baci_dir / "country_codes_V202601.csv")
+    eu = codes[codes.country_iso3.isin(members)].country_code
+    raw = pd.read_csv(baci_dir / "BACI_HS17_Y2024_V202601.csv", dtype={"k": str})
+    want = raw[(raw.i == 156) & raw.j.isin(eu) & (raw.k == "850511")].v.sum()
+    assert got.value_kusd.sum() == pytest.approx(want)

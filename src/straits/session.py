@@ -152,25 +152,28 @@ class Session(MetricsMixin, SecurityMixin, ReporterMixin, ValueChainMixin):
         return lookup.search_countries(query)
 
     def product(self, query: str) -> pd.DataFrame:
-        """Products by HS code prefix or description words: product, description, level."""
+        """Products by HS code prefix or description words: product, description, level, source.
+
+        Searches the loaded release's product table and the HS 2022 nomenclature (which also
+        names HS2 and HS4 headings); a code in both is listed once, from the release.
+        """
         q = query.strip()
+        hs = lookup.hs_nomenclature()
         if q.replace(",", "").isdigit():
-            prefixes = lookup.parse_products(q) or []
-            hs = lookup.hs_nomenclature()
-            hits = hs[hs["product"].map(lambda c: any(c.startswith(p) for p in prefixes))]
+            prefixes = tuple(lookup.parse_products(q) or ())
             loaded = self.query(queries.products_matching([]))
-            loaded = loaded[loaded["product"].map(lambda c: any(c.startswith(p) for p in prefixes))]
+            loaded = loaded[loaded["product"].str.startswith(prefixes)]
+            hits = hs[hs["product"].str.startswith(prefixes)]
         else:
             words = q.split()
-            hs = lookup.hs_nomenclature()
+            loaded = self.query(queries.products_matching(words))
             mask = pd.Series(True, index=hs.index)
-            for w in words:
+            for w in words:  # one vectorised test per word the user typed
                 mask &= hs["description"].str.contains(w, case=False, regex=False)
             hits = hs[mask]
-            loaded = self.query(queries.products_matching(words))
         out = pd.concat(
             [
-                loaded.assign(level="6", source=loaded["hs"].map(lambda h: f"BACI {h}"))
+                loaded.assign(level="6", source="BACI " + loaded["hs"])
                 [["product", "description", "level", "source"]],
                 hits.assign(source="HS2022")[["product", "description", "level", "source"]],
             ]
@@ -203,44 +206,40 @@ class Session(MetricsMixin, SecurityMixin, ReporterMixin, ValueChainMixin):
         return self.query(sql, arrow=arrow)
 
     def country_codes(self, spec: str | Sequence[str] | None) -> list[int] | None:
-        """BACI codes for one or several countries (``"KOR"``, ``"KOR,JPN"``); world -> None."""
+        """BACI codes for economies and blocs; ``None`` or ``world`` -> ``None`` (no filter).
+
+        Accepts ``"KOR"``, ``"KOR,JPN"``, ``"EU27"`` or ``"KOR+JPN"``, resolved by the one
+        bloc-aware resolver (:func:`straits.reference.blocs.resolve_party`).
+        """
         if spec is None or (isinstance(spec, str) and lookup.is_world(spec)):
             return None
-        items = spec.replace("+", ",").split(",") if isinstance(spec, str) else list(spec)
+        from straits.reference.blocs import resolve_party
+
+        items = spec.split(",") if isinstance(spec, str) else list(spec)
         codes: list[int] = []
-        for item in items:
-            if str(item).strip():
-                codes.extend(lookup.resolve_country(str(item).strip()).codes)
+        for item in (str(i).strip() for i in items):
+            if item:
+                codes.extend(c for c in resolve_party(item).codes if c not in codes)
         return codes
 
     # -- summaries --------------------------------------------------------------------
     def trade_summary(self, a: str, b: str) -> pd.DataFrame:
         """Trade between two economies in the loaded products, by year and direction.
 
-        Returns year, direction (``A->B``), value_kusd, products (count with trade),
-        top_product and top_product_kusd.
+        Returns year, direction (``A->B``), value_kusd (thousand USD), products (count with
+        trade), top_product and top_product_kusd.
         """
         ca, cb = lookup.resolve_country(a), lookup.resolve_country(b)
-        frames = []
-        for exp_, imp_ in ((ca, cb), (cb, ca)):
-            df = self.query(
-                queries.flows_total(years=None, exporters=exp_.codes, importers=imp_.codes,
-                                    products=None, by=("year", "product"))
-            )
-            if df.empty:
-                continue
-            top = df.sort_values("value_kusd", ascending=False).drop_duplicates("year")
-            agg = df.groupby("year", as_index=False).agg(
-                value_kusd=("value_kusd", "sum"), products=("product", "nunique")
-            )
-            agg = agg.merge(
-                top[["year", "product", "value_kusd"]].rename(
-                    columns={"product": "top_product", "value_kusd": "top_product_kusd"}
-                ),
-                on="year",
-            )
-            frames.append(agg.assign(direction=f"{exp_.iso3}->{imp_.iso3}"))
-        cols = ["year", "direction", "value_kusd", "products", "top_product", "top_product_kusd"]
-        if not frames:
-            return pd.DataFrame(columns=cols)
-        return pd.concat(frames)[cols].sort_values(["year", "direction"]).reset_index(drop=True)
+        pair = ca.codes + cb.codes
+        df = self.query(queries.flows_total(years=None, exporters=pair, importers=pair,
+                                            products=None, by=("year", "exporter", "importer",
+                                                               "product")))
+        df = df[df["exporter"] != df["importer"]]
+        df = df.assign(direction=df["exporter"] + "->" + df["importer"])
+        keys = ["year", "direction"]
+        top = df.sort_values("value_kusd", ascending=False).drop_duplicates(keys)
+        out = df.groupby(keys, as_index=False).agg(
+            value_kusd=("value_kusd", "sum"), products=("product", "nunique")
+        ).merge(top[[*keys, "product", "value_kusd"]].rename(
+            columns={"product": "top_product", "value_kusd": "top_product_kusd"}), on=keys)
+        return out.sort_values(keys).reset_index(drop=True)

@@ -1,17 +1,15 @@
 """A read-only HTTP API over the library: the report and every analytical table (FastAPI).
 
-Run with ``uvicorn straits.api.app:app`` (``pip install 'straits[api]'``). The warehouse is
-opened read-only per request from ``$STRAITS_DB`` or the embedded default, so several workers
-can share one file. Tables come back as JSON arrays of row objects with the library's column
-names; the report as the same self-contained HTML the CLI writes.
+Run with ``straits serve`` or ``uvicorn straits.api.app:app`` (``pip install 'straits[api]'``).
+The warehouse is opened read-only per request from ``$STRAITS_DB`` or the embedded default, so
+several workers can share one file; any StraitsError becomes a 400 with its message. Tables come
+back as JSON arrays of row objects with the library's column names (units in the names); the
+report as the same self-contained HTML the CLI writes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from straits.errors import StraitsError
@@ -26,19 +24,11 @@ def _straits_error(request: Request, exc: StraitsError) -> JSONResponse:
     return JSONResponse(status_code=400, content={"detail": str(exc)})
 
 
-@contextmanager
-def _session() -> Iterator:
-    import os
+def _session():
+    """A read-only session on ``$STRAITS_DB`` or the embedded default (built on first use)."""
+    from straits.session import Session
 
-    import straits
-    from straits.data.default import default_path
-
-    db = os.environ.get("STRAITS_DB") or default_path()
-    s = straits.open(db, read_only=True)
-    try:
-        yield s
-    finally:
-        s.close()
+    return Session(None, read_only=True)
 
 
 def _records(df) -> list[dict]:
@@ -51,21 +41,15 @@ def report(a: str = "KOR", b: str = "JPN", year: int | None = None,
     """The report for a pair as one HTML document."""
     from straits.report.build import build_report
 
-    try:
-        with _session() as s:
-            return build_report(s, a, b, year=year, langs=(lang,), third=third)[lang]
-    except StraitsError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from None
+    with _session() as s:
+        return build_report(s, a, b, year=year, langs=(lang,), third=third)[lang]
 
 
 @app.get("/trade-summary")
 def trade_summary(a: str = "KOR", b: str = "JPN") -> list[dict]:
     """Bilateral trade by year and direction: year, direction, value_kusd, products, ..."""
-    try:
-        with _session() as s:
-            return _records(s.trade_summary(a, b))
-    except StraitsError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from None
+    with _session() as s:
+        return _records(s.trade_summary(a, b))
 
 
 @app.get("/eci")
@@ -96,7 +80,7 @@ def flows(year: int | None = None, exporter: str | None = None, importer: str | 
 def rca(year: int | None = None, country: str | None = None, product: str | None = None) -> list[dict]:
     """Balassa RCA and RSCA: year, country, product, rca, rsca."""
     with _session() as s:
-        return _records(s.rca(year=year or s.latest_year(), country=country, product=product))
+        return _records(s.rca(year=year, country=country, product=product))
 
 
 @app.get("/concentration")
@@ -104,7 +88,7 @@ def concentration(year: int | None = None, product: str | None = None,
                   importer: str | None = None) -> list[dict]:
     """Supplier concentration: product, total_kusd, hhi, top_exporter, top_share, n_exporters."""
     with _session() as s:
-        return _records(s.concentration(year=year or s.latest_year(), product=product,
+        return _records(s.concentration(year=year, product=product,
                                         importer=importer))
 
 
@@ -112,7 +96,7 @@ def concentration(year: int | None = None, product: str | None = None,
 def bilateral(a: str = "KOR", b: str = "JPN", year: int | None = None) -> list[dict]:
     """Bilateral indices: index, direction, value."""
     with _session() as s:
-        return _records(s.bilateral(a, b, year=year or s.latest_year()))
+        return _records(s.bilateral(a, b, year=year))
 
 
 @app.get("/dependency/{importer}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -141,25 +143,13 @@ def register(app: typer.Typer) -> None:
         app.command()(fn)
 
 
-class _year_progress:
-    """Rich progress bar over the years of an ingest."""
+@contextmanager
+def _year_progress(console) -> Iterator:
+    """Rich progress bar over the years of an ingest; yields the library's progress callback."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    def __init__(self, console) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-        self.bar = Progress("[progress.description]{task.description}", BarColumn(),
-                            MofNCompleteColumn(), TimeElapsedColumn(), console=console,
-                            transient=True)
-        self.task = None
-
-    def __enter__(self):
-        self.bar.__enter__()
-        self.task = self.bar.add_task("Ingesting", total=None)
-        return self.advance
-
-    def advance(self, year: int, rows: int, done: int, total: int) -> None:
-        self.bar.update(self.task, completed=done, total=total,
-                        description=f"Ingested {year} ({rows:,} flows)")
-
-    def __exit__(self, *exc) -> None:
-        self.bar.__exit__(*exc)
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as bar:
+        task = bar.add_task("Ingesting", total=None)
+        yield lambda year, rows, done, total: bar.update(
+            task, completed=done, total=total, description=f"Ingested {year} ({rows:,} flows)")

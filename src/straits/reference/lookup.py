@@ -30,6 +30,17 @@ class Country:
     codes: tuple[int, ...]
 
 
+def fix_mojibake(text: str) -> str:
+    """Undo UTF-8 bytes read as Latin-1 (``'CÃ´te'`` -> ``'Côte'``).
+
+    BACI V202601's country table has such names; other text comes back unchanged.
+    """
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError, AttributeError):
+        return text
+
+
 def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]", "", text.lower())

@@ -18,6 +18,7 @@ import duckdb
 
 from straits.errors import DataQualityWarning, InputFileError
 from straits.reference.lookup import countries as reference_countries
+from straits.reference.lookup import fix_mojibake
 from straits.sources.baci import BaciRelease, check_header
 from straits.warehouse.backend import sql_literal
 
@@ -28,6 +29,8 @@ _CSV_OPTS = "header=true, auto_detect=false, delim=',', quote='\"', escape='\"'"
 _RAW_COLUMNS = "{'t':'VARCHAR','i':'VARCHAR','j':'VARCHAR','k':'VARCHAR','v':'VARCHAR','q':'VARCHAR'}"
 _TEXT_K_COLUMNS = "{'t':'INTEGER','i':'INTEGER','j':'INTEGER','k':'VARCHAR','v':'DOUBLE','q':'VARCHAR'}"
 _FAST_COLUMNS = "{'t':'INTEGER','i':'INTEGER','j':'INTEGER','k':'INTEGER','v':'DOUBLE','q':'DOUBLE'}"
+_FLOW_KEY = "(exporter::BIGINT * 1000 + importer) * 1000000 + TRY_CAST(product AS BIGINT)"
+"""One BIGINT per (exporter, importer, product): codes are < 1000 and HS6 < 10^6."""
 INGEST_MEMORY_LIMIT = "700MB"
 """DuckDB memory cap while ingesting: beyond it DuckDB spills to disk, so peak memory stays
 flat however many years a release holds."""
@@ -99,7 +102,7 @@ def _load_countries(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         )
     raw["code"] = raw["country_code"].str.strip().astype(int)
     ref = reference_countries().set_index("code")
-    names = raw["country_name"].map(_fix_mojibake)
+    names = raw["country_name"].map(fix_mojibake)
     repaired = int((names != raw["country_name"]).sum())
     if repaired:
         warnings.warn(
@@ -157,6 +160,19 @@ def _load_year(con: duckdb.DuckDBPyConnection, release: BaciRelease, year: int, 
         con.execute("DELETE FROM flows WHERE year = ?", [year])
         con.execute("DELETE FROM straits_rejects")
         inserted = _insert_text_path(con, src, path)
+    rows, value = _check_year(con, release, year, path, inserted)
+    summary = {
+        "year": year, "rows": rows, "value_kusd": value, "source": path.name,
+        "hs": release.hs, "release": release.release,
+    }
+    _record(con, release, summary, path)
+    return summary
+
+
+def _check_year(
+    con: duckdb.DuckDBPyConnection, release: BaciRelease, year: int, path: Path, inserted: int
+) -> tuple[int, float]:
+    """Check the rows just loaded for ``year``; return (rows, value_kusd) or raise at a line."""
     # Two scans check everything (run apart, they are faster than one query with a window).
     stats = con.execute(
         """SELECT count(*), sum(value_kusd),
@@ -172,21 +188,11 @@ def _load_year(con: duckdb.DuckDBPyConnection, release: BaciRelease, year: int, 
     # Duplicates: CEPII writes each year sorted by (i, j, k); keys strictly increasing in scan
     # order are all distinct, so the costly exact distinct count runs only for unsorted files.
     unsorted = con.execute(
-        """SELECT count(*) FILTER (WHERE key <= prev)
-           FROM (SELECT key, lag(key) OVER () AS prev
-                 FROM (SELECT (exporter::BIGINT * 1000 + importer) * 1000000
-                              + TRY_CAST(product AS BIGINT) AS key
-                       FROM flows WHERE year = $y))""",
+        f"""SELECT count(*) FILTER (WHERE key <= prev)
+            FROM (SELECT key, lag(key) OVER () AS prev
+                  FROM (SELECT {_FLOW_KEY} AS key FROM flows WHERE year = $y))""",
         {"y": year},
     ).fetchone()[0]
-    dups = 0
-    if unsorted:
-        dups = con.execute(
-            """SELECT count(*) - count(DISTINCT (exporter::BIGINT * 1000 + importer) * 1000000
-                                      + TRY_CAST(product AS BIGINT))
-               FROM flows WHERE year = $y""",
-            {"y": year},
-        ).fetchone()[0]
     if rows != inserted:  # rows whose t is not the file's year went elsewhere
         _fail(path, "t", f"expected the file name's year {year}", f"trim(t) <> '{year}'")
     if bad_v:
@@ -206,12 +212,11 @@ def _load_year(con: duckdb.DuckDBPyConnection, release: BaciRelease, year: int, 
               f"expected a code listed in {release.product_file.name} "
               f"(is the file really {release.hs}?)",
               "lpad(trim(k), 6, '0') NOT IN (SELECT product FROM products)", con=con)
-    if dups:
+    if unsorted and con.execute(
+        f"SELECT count(*) - count(DISTINCT {_FLOW_KEY}) FROM flows WHERE year = $y", {"y": year}
+    ).fetchone()[0]:
         _fail_duplicate(path)
-    return {
-        "year": year, "rows": int(rows), "value_kusd": float(value or 0.0), "source": path.name,
-        "hs": release.hs, "release": release.release,
-    } | _record(con, release, year, path, int(rows), float(value or 0.0))
+    return int(rows), float(value or 0.0)
 
 
 def _insert_text_path(con: duckdb.DuckDBPyConnection, src: str, path: Path) -> int:
@@ -238,13 +243,13 @@ def _insert_text_path(con: duckdb.DuckDBPyConnection, src: str, path: Path) -> i
     return int(inserted)
 
 
-def _record(con, release: BaciRelease, year: int, path: Path, rows: int, value: float) -> dict:
+def _record(con: duckdb.DuckDBPyConnection, release: BaciRelease, summary: dict, path: Path) -> None:
+    """Catalog row of a loaded year (provenance: release, source file, size, time)."""
     con.execute(
         "INSERT OR REPLACE INTO releases VALUES ('baci', ?, ?, ?, ?, ?, ?, ?, ?)",
-        [release.hs, release.release, year, rows, value, path.name, path.stat().st_size,
-         dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+        [release.hs, release.release, summary["year"], summary["rows"], summary["value_kusd"],
+         path.name, path.stat().st_size, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
     )
-    return {}
 
 
 def _field(csv_line: str, column: str) -> str:
@@ -299,9 +304,3 @@ def _fail_duplicate(path: Path) -> None:
         line=int(second), column="t,i,j,k",
     )
 
-
-def _fix_mojibake(text: str) -> str:
-    try:
-        return text.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError, AttributeError):
-        return text
