@@ -119,6 +119,16 @@ def test_ingest_api_layout_and_replace(tmp_path):
     assert pd.isna(df["month"].iloc[0]) and df["month"].iloc[1] == 7
 
 
+def test_duplicate_annual_rows_name_the_first_line(tmp_path):
+    f = tmp_path / "dup.csv"
+    row = "A,2023,52,2023,KOR,X,USA,842,010121,7\n"
+    f.write_text("freqCode,refYear,refMonth,period,reporterISO,flowCode,partnerISO,partnerCode,"
+                 "cmdCode,primaryValue\n" + row + row)
+    with straits.open(tmp_path / "d.duckdb") as s:
+        with pytest.raises(InputFileError, match="dup.csv line 3: duplicate .* also on line 2$"):
+            s.ingest(f)
+
+
 CUSTOMS_HEAD = "Item,Country,Year,Month,Export_dollar,Export_weight,Import_dollar,Import_weight\n"
 GOOD = "2811111000,Japan,2019,7,0,0,961061,529850\n"
 

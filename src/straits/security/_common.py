@@ -8,14 +8,18 @@ from typing import TYPE_CHECKING
 from straits.errors import UnknownCodeError, check_param
 from straits.reference import lookup
 from straits.reference.blocs import Party
+from straits.warehouse.queries import product_filter
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from straits.session import Session
 
 
-def loaded_products(s: Session) -> list[str]:
-    """HS6 codes of the loaded release (the ``products`` table)."""
-    return [str(p) for p in s.query("SELECT product FROM products ORDER BY product")["product"]]
+def loaded_products(s: Session, prefixes: Sequence[str] | None = None) -> list[str]:
+    """HS6 codes of the loaded release (the ``products`` table), optionally by HS prefix."""
+    sql = f"SELECT product FROM products WHERE {product_filter(prefixes)} ORDER BY product"
+    return [str(p) for p in s.query(sql)["product"]]
 
 
 def resolve_products(
@@ -25,25 +29,33 @@ def resolve_products(
 
     With ``strict`` (default) any code that matches no loaded product raises
     :class:`UnknownCodeError`; otherwise the missing codes are returned for the caller to
-    report. ``None`` means every product.
+    report. ``None`` means every product. The match runs in SQL (one query per call, only
+    the matching codes come back); codes keep the order of the prefixes given.
     """
     prefixes = lookup.parse_products(spec)
     if prefixes is None:
         return None, []
-    have = loaded_products(s)
+    hits = loaded_products(s, prefixes)
     out: list[str] = []
     missing: list[str] = []
-    for p in prefixes:
-        hits = [c for c in have if c.startswith(p)]
-        if not hits:
+    for p in prefixes:  # a handful of prefixes, each over the matched codes only
+        mine = [c for c in hits if c.startswith(p)]
+        if not mine:
             missing.append(p)
-        out.extend(h for h in hits if h not in out)
+        out.extend(c for c in mine if c not in out)
     if missing and strict:
+        n = int(s.query("SELECT count(*) AS n FROM products")["n"].iloc[0])
         raise UnknownCodeError(
             f"{func}: product(s) {', '.join(missing)} are not in the loaded data "
-            f"({len(have)} HS6 products loaded); check the code or ingest a full BACI release."
+            f"({n} HS6 products loaded); check the code or ingest a full BACI release."
         )
     return out, missing
+
+
+def descriptions(s: Session) -> pd.Series:
+    """Product descriptions indexed by HS6 code, for ``df["product"].map(...)``."""
+    return s.query("SELECT product, description FROM products").set_index("product")[
+        "description"]
 
 
 def party_tables(parties: Sequence[Party]) -> tuple[list[tuple[int, int]], list[tuple[int, str]]]:
@@ -80,6 +92,16 @@ def check_fraction(name: str, func: str, value: float) -> float:
     ok = isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
     check_param(name, func, ok, "a float in [0, 1]", value)
     return float(value)
+
+
+def check_int(name: str, func: str, value: object, lo: int, hi: int | None = None,
+              *, none_ok: bool = False) -> None:
+    """An int in ``[lo, hi]`` (``hi`` None: no upper bound), else the one ParameterError form."""
+    ok = (none_ok and value is None) or (
+        isinstance(value, int) and not isinstance(value, bool) and value >= lo
+        and (hi is None or value <= hi))
+    rng = f"an int >= {lo}" if hi is None else f"an int in [{lo}, {hi}]"
+    check_param(name, func, ok, rng + (" or None" if none_ok else ""), value)
 
 
 def single_year(s: Session, year: int | None) -> int:

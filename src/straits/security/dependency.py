@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from straits.errors import check_param
 from straits.reference.blocs import resolve_party
 from straits.security._common import (
+    check_int,
     party_code,
     party_tables,
     resolve_products,
@@ -58,13 +58,6 @@ def method_note(persistence: int | None = None) -> str:
         f"share > 0.5; {rule}; critical = either flag; value at risk = imports from the top "
         "supplier in critical products; intra-bloc trade excluded."
     )
-
-
-def _check_persistence(persistence: int | None, func: str) -> None:
-    ok = persistence is None or (
-        isinstance(persistence, int) and not isinstance(persistence, bool) and 1 <= persistence <= 3
-    )
-    check_param("persistence", func, ok, "an int in [1, 3] or None", persistence)
 
 
 def dependency(
@@ -114,7 +107,7 @@ def dependency(
     --------
     >>> s.dependency("KOR", year=2023, products="811292")  # doctest: +SKIP
     """
-    _check_persistence(persistence, "dependency")
+    check_int("persistence", "dependency", persistence, 1, 3, none_ok=True)
     y = single_year(s, year)
     prods, _ = resolve_products(s, products, func="dependency")
     parties = [resolve_party(importer)] + [resolve_party(b) for b in blocs or ()]
@@ -155,7 +148,7 @@ def dependency_all(
         ``importer`` followed by the columns of :func:`dependency` (without description),
         sorted by value at risk.
     """
-    _check_persistence(persistence, "dependency_all")
+    check_int("persistence", "dependency_all", persistence, 1, 3, none_ok=True)
     y = single_year(s, year)
     prods, _ = resolve_products(s, products, func="dependency_all")
     parties = [resolve_party(b) for b in blocs or ()]

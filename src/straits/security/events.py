@@ -20,7 +20,7 @@ import pandas as pd
 
 from straits.errors import DataNotLoadedError, ParameterError
 from straits.reference.blocs import resolve_party
-from straits.security._common import party_code, party_tables, resolve_products
+from straits.security._common import descriptions, party_code, party_tables, resolve_products
 from straits.security.presets import get_preset
 from straits.warehouse import security_sql as q
 
@@ -247,6 +247,5 @@ def _summary(s: Session, annual: pd.DataFrame, gainers: pd.DataFrame, prods: lis
     label = top["supplier"] + " +" + top["share_change"].round(3).astype(str)
     out["top_gainers"] = out["product"].map(label.groupby(top["product"]).agg("; ".join))
     out["top_gainers"] = out["top_gainers"].fillna("")
-    desc = s.query("SELECT product, description FROM products").set_index("product")
-    out["description"] = out["product"].map(desc["description"])
+    out["description"] = out["product"].map(descriptions(s))
     return out[SUMMARY_COLUMNS]

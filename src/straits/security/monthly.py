@@ -23,6 +23,7 @@ import pandas as pd
 
 from straits.errors import DataNotLoadedError, check_param
 from straits.reference.lookup import resolve_country
+from straits.security._common import check_int
 from straits.security.presets import Preset, get_preset
 from straits.warehouse import reporter_sql
 
@@ -106,18 +107,15 @@ def monthly_event(s, preset: str | Preset, *, importer: str | None = None,
     separately reported total.
     """
     func = "monthly_event"
-    check_param("months_before", func, isinstance(months_before, int) and 1 <= months_before
-                <= 60, "an int in [1, 60]", months_before)
-    check_param("months_after", func, isinstance(months_after, int) and 0 <= months_after
-                <= 60, "an int in [0, 60]", months_after)
+    check_int("months_before", func, months_before, 1, 60)
+    check_int("months_after", func, months_after, 0, 60)
     p = preset if isinstance(preset, Preset) else get_preset(preset)
     imp = resolve_country(importer or p.importer).iso3
     exp_ = resolve_country(p.exporter).iso3
     start = parse_month(p.start, "start", func)
-    from straits.warehouse.reporter_load import has_reporter_data
+    from straits.sources.reporter import require_reporter_data
 
-    if not has_reporter_data(s.con):
-        raise DataNotLoadedError("No monthly reporter data loaded; use the annual replay.")
+    require_reporter_data(s, "No monthly reporter data loaded; use the annual replay.")
     raw = s.query(reporter_sql.monthly_supply(imp, list(p.products), by="hs6"))
     raw = raw[(raw["side"] == "importer") | (raw["supplier"] == exp_)]
     notes = [f"No monthly data for {c}." for c in p.products if c not in set(raw["product"])]

@@ -16,9 +16,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from straits.errors import check_param
 from straits.reference.blocs import Party, resolve_party
-from straits.security._common import party_code, party_tables, single_year
+from straits.security._common import (
+    check_int,
+    descriptions,
+    party_code,
+    party_tables,
+    single_year,
+)
 from straits.warehouse import security_sql as q
 
 if TYPE_CHECKING:
@@ -71,21 +76,12 @@ class Mutual:
         return self.products[self.products["importer"] == self.b].reset_index(drop=True)
 
 
-def _shares(s: Session, parties: list[Party], importers: list[int], year: int,
-            products: list[str] | None = None) -> pd.DataFrame:
+def _shares(s: Session, parties: list[Party], year: int) -> pd.DataFrame:
+    """Supplier shares in the imports of ``parties[0]`` and ``parties[1]`` (all products)."""
     mapping, labels = party_tables(parties)
-    sql = q.supplier_shares(years=[year], products=products, importers=importers,
-                            mapping=mapping, labels=labels)
-    return s.query(sql)
-
-
-def _check_top(top: int, func: str) -> None:
-    ok = isinstance(top, int) and not isinstance(top, bool) and top >= 1
-    check_param("top", func, ok, "an int >= 1", top)
-
-
-def _descriptions(s: Session) -> pd.Series:
-    return s.query("SELECT product, description FROM products").set_index("product")["description"]
+    return s.query(q.supplier_shares(
+        years=[year], products=None, importers=[party_code(parties, 0), party_code(parties, 1)],
+        mapping=mapping, labels=labels))
 
 
 def mutual(s: Session, a: str, b: str, *, year: int | None = None, top: int = 3) -> Mutual:
@@ -113,11 +109,11 @@ def mutual(s: Session, a: str, b: str, *, year: int | None = None, top: int = 3)
     partner_share = imports from the partner / the importer's total imports of the product;
     dependent when partner_rank <= top or partner_share > 0.5.
     """
-    _check_top(top, "mutual")
+    check_int("top", "mutual", top, 1)
     y = single_year(s, year)
     parties = [resolve_party(a), resolve_party(b)]
     la, lb = parties[0].label, parties[1].label
-    sh = _shares(s, parties, [party_code(parties, 0), party_code(parties, 1)], y)
+    sh = _shares(s, parties, y)
     top_rows = sh[sh["rank"] == 1][["importer", "product", "supplier", "share"]].rename(
         columns={"supplier": "top_supplier", "share": "top_share"})
     pairs = sh[((sh["importer"] == la) & (sh["supplier"] == lb))
@@ -129,7 +125,7 @@ def mutual(s: Session, a: str, b: str, *, year: int | None = None, top: int = 3)
                               "share": "partner_share", "rank": "partner_rank"})
     dep["over_50"] = dep["partner_share"] > 0.5
     dep["direction"] = dep["importer"] + " on " + dep["partner"]
-    dep["description"] = dep["product"].map(_descriptions(s))
+    dep["description"] = dep["product"].map(descriptions(s))
     dep["partner_rank"] = dep["partner_rank"].astype("int64")
     order = {la: 0, lb: 1}
     dep = dep.sort_values(["importer", "partner_kusd"], key=lambda c: c.map(order)
@@ -192,11 +188,12 @@ def shared_dependence(
     ``alternatives`` = the largest exporters other than ``on``, A and B, with their share of
     world exports (intra-bloc trade excluded).
     """
-    _check_top(top, "shared_dependence")
+    check_int("top", "shared_dependence", top, 1)
+    check_int("n_alternatives", "shared_dependence", n_alternatives, 1)
     y = single_year(s, year)
     parties = [resolve_party(a), resolve_party(b), resolve_party(on)]
     la, lb, lc = (p.label for p in parties)
-    sh = _shares(s, parties, [party_code(parties, 0), party_code(parties, 1)], y)
+    sh = _shares(s, parties, y)
     dep = sh[(sh["supplier"] == lc) & ((sh["rank"] <= top) | (sh["share"] > 0.5))]
     cols = ["product", "import_kusd", "value_kusd", "share", "rank"]
     side = {}
@@ -206,9 +203,9 @@ def shared_dependence(
             "share": f"{pre}_on_share", "rank": f"{pre}_on_rank"})
     out = side["a"].merge(side["b"], on="product")
     prods = sorted(out["product"])
+    mapping, labels = party_tables(parties)
     ex = s.query(q.exporter_totals(years=[y], products=prods or ["------"],
-                                   mapping=party_tables(parties)[0],
-                                   labels=party_tables(parties)[1]))
+                                   mapping=mapping, labels=labels))
     world = ex.set_index(["product", "exporter"])["export_kusd"]
     # exports each side sends to the other, read off the other's supplier table
     to_other = sh.set_index(["importer", "product", "supplier"])["value_kusd"]
@@ -230,7 +227,7 @@ def shared_dependence(
     label = alt["exporter"] + " " + (alt["world_share"] * 100).round(1).astype(str) + "%"
     out["alternatives"] = out["product"].map(label.groupby(alt["product"]).agg("; ".join))
     out["alternatives"] = out["alternatives"].fillna("")
-    out["description"] = out["product"].map(_descriptions(s))
+    out["description"] = out["product"].map(descriptions(s))
     for c in ("a_on_rank", "b_on_rank"):
         out[c] = out[c].astype("int64")
     order = (out["a_from_on_kusd"] + out["b_from_on_kusd"]).sort_values(ascending=False).index

@@ -47,13 +47,6 @@ COLUMNS = [
 ]
 
 
-def _codes(spec: str | Sequence[str] | None) -> list[int]:
-    if spec is None or (isinstance(spec, str) and not spec.strip()):
-        return []
-    items = spec.replace("+", ",") if isinstance(spec, str) else ",".join(spec)
-    return sorted({c for p in resolve_parties(items) for c in p.codes})
-
-
 def shock(
     s: Session,
     *,
@@ -108,10 +101,11 @@ def shock(
     prods, _ = resolve_products(s, products, func="shock")
     if not prods:
         raise ParameterError("The 'products' parameter of shock must name at least one product.")
-    restricting = _codes(exporter)
+    # Session.country_codes resolves "CHN", "CHN,RUS", "CHN+RUS" and blocs alike
+    restricting = sorted(s.country_codes(exporter) or ())
     if not restricting:
         raise ParameterError("The 'exporter' parameter of shock must name an economy.")
-    also = [c for c in _codes(also_restricting) if c not in restricting]
+    also = sorted(set(s.country_codes(also_restricting) or ()) - set(restricting))
     parties = resolve_parties(importer)
     overlap = {p.label for p in parties if set(p.codes) & set(restricting)}
     if overlap:

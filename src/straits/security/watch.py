@@ -46,8 +46,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from straits.errors import DataNotLoadedError, check_param
-from straits.reference.lookup import parse_products, resolve_country
+from straits.reference.lookup import resolve_country
+from straits.security._common import check_int
 from straits.security.monthly import parse_month, period_label
+from straits.sources.reporter import product_codes, require_reporter_data
 from straits.warehouse import reporter_sql
 
 COLUMNS = ["period", "product", "supplier", "signal", "value_usd", "baseline_usd", "change",
@@ -100,16 +102,12 @@ def watch(s, importer: str, *, products: str | list[str] | None = None,
                 "a number >= 0", min_value_usd)
     check_param("min_share", f, isinstance(min_share, int | float) and 0 <= min_share < 1,
                 "a float in [0, 1)", min_share)
-    check_param("cooldown", f, isinstance(cooldown, int) and 1 <= cooldown <= 24,
-                "an int in [1, 24]", cooldown)
+    check_int("cooldown", f, cooldown, 1, 24)
     lo = parse_month(start, "start", f) if start is not None else None
     hi = parse_month(end, "end", f) if end is not None else None
     imp = resolve_country(importer).iso3
-    from straits.warehouse.reporter_load import has_reporter_data
-
-    if not has_reporter_data(s.con):
-        raise DataNotLoadedError("No monthly reporter data loaded; ingest customs files.")
-    codes = _codes(products)
+    require_reporter_data(s, "No monthly reporter data loaded; ingest customs files.")
+    codes = product_codes(products)
     catalog = s.query(reporter_sql.monthly_catalog())
     series = {tuple(x.split(" ")) for v in catalog["monthly_series"].dropna()
               for x in v.split(";") if x}
@@ -135,16 +133,6 @@ def watch(s, importer: str, *, products: str | list[str] | None = None,
     result = out[keep].drop(columns="_p").reset_index(drop=True)
     result.attrs["source"] = "; ".join(cites)
     return result
-
-
-def _codes(products) -> list[str] | None:
-    if products is None:
-        return None
-    items = products.split(",") if isinstance(products, str) else list(products)
-    items = [str(i).strip() for i in items if str(i).strip()]
-    long = [i for i in items if len(i) > 6]
-    short = parse_products([i for i in items if len(i) <= 6]) or []
-    return short + long or None
 
 
 def _encode(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:

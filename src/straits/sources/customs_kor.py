@@ -40,6 +40,7 @@ from straits.sources.detect import (
     check_columns,
     check_range,
     finish,
+    first_duplicate,
     hs_digits,
     map_countries,
     numbers,
@@ -76,10 +77,9 @@ class KoreaCustomsMonthly(Layout):
         code = hs_digits(p, df, "Item", level=10)
         raw_key = pd.DataFrame({"c": code, "n": df["Country"].str.strip(), "y": year,
                                 "m": month})
-        dup = raw_key.duplicated()
-        if dup.any():  # the same spelling twice is an error; two spellings are summed
-            i = int(np.flatnonzero(dup.to_numpy())[0])
-            first = int(df["line"].to_numpy()[(raw_key == raw_key.iloc[i]).all(axis=1)].min())
+        dup = first_duplicate(raw_key, df["line"])
+        if dup:  # the same spelling twice is an error; two spellings are summed
+            i, first = dup
             raise InputFileError(p, f"duplicate row (item, country, year, month): also on "
                                  f"line {first}", line=int(df["line"].iloc[i]))
         partner = map_countries(p, df, "Country")

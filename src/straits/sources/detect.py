@@ -162,6 +162,20 @@ def check_range(path: Path, df: pd.DataFrame, column: str, values: pd.Series,
                              line=int(df["line"].iloc[i]), column=column)
 
 
+def first_duplicate(keys: pd.DataFrame, lines: pd.Series) -> tuple[int, int] | None:
+    """Position of the first row whose ``keys`` repeat an earlier row, and that row's line.
+
+    ``None`` when every key is unique. A missing value (an annual row's month) matches
+    another missing value.
+    """
+    dup = keys.duplicated()
+    if not dup.any():
+        return None
+    i = int(np.flatnonzero(dup.to_numpy())[0])
+    group = keys.groupby(list(keys.columns), dropna=False, sort=False).ngroup().to_numpy()
+    return i, int(np.asarray(lines)[group == group[i]].min())
+
+
 def map_countries(path: Path, df: pd.DataFrame, column: str,
                   fallback: str | None = None) -> pd.Series:
     """Map country names or codes to ISO3, once per distinct spelling.

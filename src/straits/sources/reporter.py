@@ -9,6 +9,8 @@ ever added across them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -28,12 +30,26 @@ def _iso(spec: str | None) -> list[str] | None:
     return [resolve_country(i.strip()).iso3 for i in items if str(i).strip()]
 
 
-def _require(s) -> None:
+def require_reporter_data(
+    s, message: str = "No reporter data loaded; `straits ingest` a Comtrade or customs file."
+) -> None:
+    """Raise :class:`DataNotLoadedError` with ``message`` when no reporter file is loaded."""
     from straits.warehouse.reporter_load import has_reporter_data
 
     if not has_reporter_data(s.con):
-        raise DataNotLoadedError("No reporter data loaded; `straits ingest` a Comtrade or "
-                                 "customs file.")
+        raise DataNotLoadedError(message)
+
+
+def product_codes(spec: str | Sequence[str] | None) -> list[str] | None:
+    """HS prefixes, then national codes, from a spec such as ``'2811,370790,2811111000'``.
+
+    Codes of up to six digits are normalised HS prefixes; longer ones (HS8, HS10) are kept
+    as given. ``None`` when nothing is named.
+    """
+    items = spec.split(",") if isinstance(spec, str) else list(spec or ())
+    items = [str(i).strip() for i in items if str(i).strip()]
+    short = parse_products([i for i in items if len(i) <= 6]) or []
+    return short + [i for i in items if len(i) > 6] or None
 
 
 def reporter_flows(s, *, reporter: str | None = None, partner: str | None = None,
@@ -67,15 +83,11 @@ def reporter_flows(s, *, reporter: str | None = None, partner: str | None = None
     """
     check_param("flow", "reporter_flows", flow in (None, "import", "export"),
                 "'import', 'export' or None", flow)
-    _require(s)
-    items = product.split(",") if isinstance(product, str) else (product or [])
-    items = [str(i).strip() for i in items if str(i).strip()]
-    codes = (parse_products([i for i in items if len(i) <= 6]) or []) + \
-        [i for i in items if len(i) > 6]
+    require_reporter_data(s)
     years = None if year is None else ([int(year)] if isinstance(year, int | str) else
                                        [int(y) for y in year])
     return s.query(reporter_sql.reporter_flows(
-        reporters=_iso(reporter), partners=_iso(partner), flow=flow, products=codes or None,
+        reporters=_iso(reporter), partners=_iso(partner), flow=flow, products=product_codes(product),
         years=years, monthly=monthly, limit=limit))
 
 
@@ -105,7 +117,7 @@ def mirror(s, reporter: str, partner: str, product: str, year: int) -> pd.DataFr
         imports).
     """
     check_param("year", "mirror", isinstance(year, int | np.integer), "an int year", year)
-    _require(s)
+    require_reporter_data(s)
     r, p = resolve_country(reporter), resolve_country(partner)
     prods = parse_products(product)
     check_param("product", "mirror", bool(prods), "an HS code", product)

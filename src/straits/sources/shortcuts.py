@@ -21,10 +21,10 @@ class ReporterMixin:
 
     def reporter_sources(self) -> pd.DataFrame:
         """Reporter files loaded: source, layout, dataset, reporters, rows, value, periods."""
-        from straits.sources.reporter import _require
+        from straits.sources.reporter import require_reporter_data
         from straits.warehouse.reporter_sql import sources
 
-        _require(self)
+        require_reporter_data(self)
         return self.query(sources())
 
     def mirror(self, reporter: str, partner: str, product: str, year: int) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from straits.errors import InputFileError
-from straits.sources.detect import require_layout
+from straits.sources.detect import first_duplicate, require_layout
 from straits.warehouse.backend import sql_literal
 
 KEY = ["reporter", "partner", "flow", "year", "month", "classification", "code"]
@@ -95,12 +95,10 @@ def load_reporter_files(con: duckdb.DuckDBPyConnection, paths: list[Path]) -> pd
 
 
 def _check_duplicates(path: Path, df: pd.DataFrame) -> None:
-    dup = df.duplicated(KEY, keep="first")
-    if dup.any():
-        i = int(np.flatnonzero(dup.to_numpy())[0])
+    dup = first_duplicate(df[KEY], df["line"])
+    if dup:
+        i, first = dup
         row = df.iloc[i]
-        keys = df[KEY].astype(str)
-        first = df.loc[(keys == keys.iloc[i]).all(axis=1), "line"].min()
         raise InputFileError(
             path, f"duplicate row ({row['flow']} {row['partner']} {row['code']} "
             f"{row['year']}-{row['month']}): also on line {first}",

@@ -6,6 +6,12 @@ like the rest of :mod:`straits.warehouse`. Blocs are passed as a ``party map`` o
 ``(member, party)`` BACI codes: a bloc gets a synthetic negative code, its members' flows are
 summed under it and trade among members is dropped (``e <> m`` after mapping). Labels of the
 synthetic codes are given as ``(code, label)`` pairs and joined at the edge with ISO3.
+
+Shares and HHI here are not :mod:`~straits.warehouse.metrics_sql`'s ``market_shares`` /
+``concentration``: those filter and label plain BACI codes, while every builder below works
+on party-mapped flows (blocs merged, intra-bloc trade dropped, bloc labels) and returns the
+columns the screens need in one pass (rank and world exports per supplier; shares and HHI
+on one row).
 """
 
 from __future__ import annotations
