@@ -22,8 +22,9 @@ IoYearOpt = Annotated[int, typer.Option("--year", "-y", help="WIOD year, 1995-20
 
 
 def _eto_notes(df) -> list[str]:
-    notes = [df.attrs.get("missing", "")]
-    return [n for n in notes if n] + [f"Licence: {df.attrs.get('licence', 'CC BY-NC 4.0')} (non-commercial)."]
+    """The source's missing-data caveat and the ETO licence (set by ``valuechain.chips``)."""
+    missing = df.attrs.get("missing")
+    return [*([missing] if missing else []), f"Licence: {df.attrs['licence']} (non-commercial)."]
 
 
 def _brief(df, fmt: Format, out: Path | None, drop: tuple[str, ...]):
@@ -91,7 +92,8 @@ def chain_downstream(
 
     df = downstream(input_id, path=eto_dir)
     emit(_brief(df, fmt, out, ("path_ids", "input_id", "input")), fmt, out,
-         title=f"Downstream of {df['input'].iat[0] if len(df) else input_id}", source=df.attrs["source"])
+         title=f"Downstream of {df['input'].iat[0] if len(df) else input_id}", source=df.attrs["source"],
+         notes=_eto_notes(df))
 
 
 def io_shock(
@@ -108,9 +110,12 @@ def io_shock(
     df = run(supplier=supplier, sector=sector, customer=customer, cut=cut, year=year,
              customer_sector=customer_sector, path=wiod_dir)
     a = df.attrs
+    sh = a["shock"]
     notes = [f"Cut flows: {a['cut_flows_musd']:,.1f} million USD. Values in {a['unit']}.",
              *(f"{k}: {v}" for k, v in a["method"].items())]
-    emit(df, fmt, out, title=f"Supply cut {a['shock']}", source=a["source"], notes=notes)
+    emit(df, fmt, out, source=a["source"], notes=notes,
+         title=f"Supply cut, WIOD {a['year']}: {sh['cut']:.0%} of {'+'.join(sh['supplier'])} "
+               f"{','.join(sh['sector'])} sales to {'+'.join(sh['customer'])} (million USD; shares 0-1)")
 
 
 def io_reliance(
@@ -124,8 +129,8 @@ def io_reliance(
 
     df = foreign_input_reliance(country=country, supplier=supplier, industry=industry, year=year,
                                 path=wiod_dir)
-    emit(df, fmt, out, title=f"Input reliance of {country}", source=df.attrs["source"],
-         notes=[df.attrs["method"]])
+    emit(df, fmt, out, title=f"Input reliance of {country}, WIOD {df.attrs['year']}: {df.attrs['unit']}",
+         source=df.attrs["source"], notes=[df.attrs["method"]])
 
 
 def register(app: typer.Typer) -> None:

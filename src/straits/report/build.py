@@ -21,6 +21,8 @@ from straits.report.i18n import LANGS, Tr
 from straits.report.model import Missing, Rendered
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from straits.session import Session
 
 PEERS = ("CHN", "USA", "DEU", "TWN")
@@ -46,6 +48,12 @@ class Context:
         """The loaded year before ``year`` (None if ``year`` is the first)."""
         earlier = [y for y in self.years if y < self.year]
         return earlier[-1] if earlier else None
+
+    def trade_summary(self) -> pd.DataFrame:
+        """``Session.trade_summary`` of the pair, run once for every section that needs it."""
+        if "trade_summary" not in self.cache:
+            self.cache["trade_summary"] = self.s.trade_summary(self.a, self.b)
+        return self.cache["trade_summary"]
 
     def product_names(self) -> dict[str, str]:
         """HS6 code -> description of the loaded products (English, from the release)."""

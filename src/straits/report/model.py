@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
-
 
 @dataclass
 class Missing:
@@ -42,10 +40,4 @@ class Rendered:
     citation: str = ""
     notes: list[str] = field(default_factory=list)
     missing: str | None = None
-    html: str = ""
 
-
-def table(df: pd.DataFrame, headers: list[str], numeric: list[bool], caption: str = "") -> Table:
-    """A :class:`Table` from an already formatted DataFrame (cells as strings)."""
-    rows = [[str(v) for v in row] for row in df.itertuples(index=False)]
-    return Table(headers=headers, rows=rows, numeric=numeric, caption=caption)

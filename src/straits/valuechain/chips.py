@@ -307,7 +307,7 @@ def chain_pair(a: str, b: str, *, joint_threshold: float = 0.65, weak_threshold:
     ca, cb = _resolve_country(a, d), _resolve_country(b, d)
     df = chain(path=path)
     ctry = df[df["provider_type"].eq("country")]
-    has = ctry.groupby("input_id")["share"].apply(lambda s: s.notna().any())
+    has = ctry["share"].notna().groupby(ctry["input_id"]).any()
     base = (df.drop_duplicates("input_id").set_index("input_id")
             .loc[has[has].index, ["input", "stage", "type"]])
     wide = ctry.pivot_table(index="input_id", columns="provider", values="share", aggfunc="first",

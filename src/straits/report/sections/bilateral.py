@@ -21,9 +21,7 @@ TOP = 5
 
 def compute(ctx) -> dict[str, Any] | Missing:
     """Yearly totals each way and the top products each way in the report year."""
-    ts = ctx.cache.get("trade_summary")
-    if ts is None:
-        ts = ctx.s.trade_summary(ctx.a, ctx.b)
+    ts = ctx.trade_summary()
     if ts.empty:
         return Missing("data", f"BACI flows between {ctx.a} and {ctx.b}")
     wide = ts.pivot(index="year", columns="direction", values="value_kusd").fillna(0.0)
@@ -32,10 +30,10 @@ def compute(ctx) -> dict[str, Any] | Missing:
         if col not in wide:
             wide[col] = 0.0
     tops = {}
-    for key, exp_, imp_ in (("ab", ctx.a, ctx.b), ("ba", ctx.b, ctx.a)):
+    for key, col, exp_, imp_ in (("ab", ab, ctx.a, ctx.b), ("ba", ba, ctx.b, ctx.a)):
         f = ctx.s.flows(year=ctx.year, exporter=exp_, importer=imp_)
         g = f.groupby("product", as_index=False)["value_kusd"].sum()
-        total = float(g["value_kusd"].sum())
+        total = float(wide[col].get(ctx.year, 0.0))  # the direction's total, trade_summary
         g = g.sort_values("value_kusd", ascending=False).head(TOP)
         g["share"] = g["value_kusd"] / total if total else float("nan")
         tops[key] = g.reset_index(drop=True)

@@ -25,10 +25,8 @@ def compute(ctx) -> dict[str, Any]:
     from straits.metrics.rca import rca
 
     idx = bilateral(ctx.s, ctx.a, ctx.b, year=ctx.year)
-    leaders = {}
-    for c in (ctx.a, ctx.b):
-        r = rca(ctx.s, year=ctx.year, country=c)
-        leaders[c] = r.sort_values("rca", ascending=False).head(TOP).reset_index(drop=True)
+    r = rca(ctx.s, year=ctx.year, country=[ctx.a, ctx.b]).sort_values("rca", ascending=False)
+    leaders = {c: r[r["country"] == c].head(TOP).reset_index(drop=True) for c in (ctx.a, ctx.b)}
     return {"indices": idx.reset_index(drop=True), "leaders": leaders}
 
 

@@ -44,30 +44,45 @@ def _summary(months: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def compute(ctx) -> dict[str, Any] | Missing:
-    """Monthly replay of each preset with loaded data (importer: the pair member it targets)."""
-    from straits.security.monthly import monthly_event
+def _replay_presets(ctx, replay) -> list[tuple[Any, Any]]:
+    """Run ``replay(s, name, importer=...)`` for every preset.
+
+    The importer is the pair member the preset targets (else A). Returns ``(preset, result)``
+    pairs, result ``None`` where the data are not loaded.
+    """
     from straits.security.presets import PRESETS
 
-    replays = []
-    skipped = []
+    out = []
     for name, p in PRESETS.items():
         importer = p.importer if p.importer in (ctx.a, ctx.b) else ctx.a
         try:
-            ev = monthly_event(ctx.s, name, importer=importer)
+            out.append((p, replay(ctx.s, name, importer=importer)))
         except DataNotLoadedError:
-            skipped.append(name)
+            out.append((p, None))
+    return out
+
+
+def compute(ctx) -> dict[str, Any] | Missing:
+    """Monthly replay of each preset with loaded data, annual BACI replay, watch signals."""
+    from straits.security.events import event
+    from straits.security.monthly import monthly_event
+
+    replays = []
+    skipped = []
+    for p, ev in _replay_presets(ctx, monthly_event):
+        if ev is None:
+            skipped.append(p.name)
             continue
-        summ = _summary(ev.months)
         gain = ev.gainers.sort_values("share_change", ascending=False).drop_duplicates("product")
         replays.append({"preset": p, "importer": ev.importer, "months": ev.months,
-                        "summary": summ, "gainers": gain.reset_index(drop=True),
+                        "summary": _summary(ev.months), "gainers": gain.reset_index(drop=True),
                         "source": ev.source, "notes": ev.notes})
         if "Korea Customs" in ev.source:
             ctx.used_sources.add("kcs")
         if "Comtrade" in ev.source:
             ctx.used_sources.add("comtrade_chn")
-    annual = _annual(ctx)
+    annual = [{"preset": p, "importer": ev.importer, "summary": ev.summary}
+              for p, ev in _replay_presets(ctx, event) if ev is not None]
     if not replays and not annual:
         return Missing("data", "monthly customs or Comtrade series, or BACI years around "
                        "an event (straits ingest FILE)")
@@ -75,37 +90,17 @@ def compute(ctx) -> dict[str, Any] | Missing:
             "signals": _signals(ctx, replays)}
 
 
-def _annual(ctx) -> list[dict]:
-    """Annual before/after replay from BACI for presets whose products are loaded."""
-    try:
-        from straits.security.events import event
-    except ImportError:
-        return []
-    from straits.security.presets import PRESETS
-
-    out = []
-    for name, p in PRESETS.items():
-        importer = p.importer if p.importer in (ctx.a, ctx.b) else ctx.a
-        try:
-            ev = event(ctx.s, name, importer=importer)
-        except DataNotLoadedError:
-            continue
-        out.append({"preset": p, "importer": ev.importer, "summary": ev.summary})
-    return out
-
-
 def _shift(ym: str, months: int) -> str:
-    y, m = (int(x) for x in ym.split("-"))
-    k = y * 12 + m - 1 + months
-    return f"{k // 12:04d}-{k % 12 + 1:02d}"
+    """``'YYYY-MM'`` moved by ``months``."""
+    from straits.security.monthly import parse_month, period_label
+
+    return period_label([parse_month(ym, "start", "report events") + months])[0]
 
 
 def _signals(ctx, replays: list[dict]) -> pd.DataFrame:
     """Early-warning signals the watch raises from 6 months before to 12 after each start."""
-    try:
-        from straits.security.watch import watch
-    except ImportError:
-        return pd.DataFrame()
+    from straits.security.watch import watch
+
     frames = []
     for r in replays:
         p = r["preset"]

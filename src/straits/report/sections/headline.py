@@ -17,8 +17,7 @@ FORMULAS = ("share",)
 
 def compute(ctx) -> dict[str, Any] | Missing:
     """Trade summary rows for the report year and the previous loaded year."""
-    ts = ctx.s.trade_summary(ctx.a, ctx.b)
-    ctx.cache["trade_summary"] = ts
+    ts = ctx.trade_summary()
     ab, ba = f"{ctx.a}->{ctx.b}", f"{ctx.b}->{ctx.a}"
 
     def pick(year: int | None) -> dict[str, float] | None:

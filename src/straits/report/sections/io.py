@@ -3,16 +3,13 @@
 ``straits.valuechain.io.io_shock``: half of B's chemical supplies (WIOD c9, the industry of
 the 2019 controls) to A's industries removed; the forward (Ghosh) loss bounds the output A's
 industries lose downstream, the backward (Leontief) loss the sales B's industries lose.
-The 1,435-industry inverse takes seconds, so the result is cached on disk per table file.
+The 1,435-industry core is factorised once per process (~1 s); the shock itself takes ~2 ms,
+so nothing is cached on disk.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
-
-import pandas as pd
 
 from straits.errors import UnknownCodeError
 from straits.report.charts import PALETTE, hbar_chart
@@ -25,53 +22,30 @@ SHOCK = {"sector": "c9", "cut": 0.5}
 TOP = 8
 
 
-def _cache_path(params: dict) -> Any:
-    """Cache file keyed by the embedded WIOD files (name, size, mtime) and the shock."""
-    from straits.data.default import cache_dir, data_root
-
-    wiod = data_root() / "wiod"
-    stamp = [(p.name, p.stat().st_size, int(p.stat().st_mtime)) for p in sorted(wiod.glob("*"))
-             if p.is_file()] if wiod.exists() else []
-    key = hashlib.sha256(json.dumps([stamp, params], sort_keys=True).encode()).hexdigest()[:16]
-    return cache_dir() / "report" / f"io-{key}.parquet"
-
-
 def compute(ctx) -> dict[str, Any] | Missing:
-    """The illustrative cut (supplier B -> customer A), from the cache when present."""
+    """The illustrative cut (supplier B -> customer A)."""
     from straits.valuechain.io import io_shock
 
     params = {"supplier": ctx.b, "customer": ctx.a, **SHOCK}
-    path = _cache_path(params)
-    meta_path = path.with_suffix(".json")
-    if path.exists() and meta_path.exists():
-        df = pd.read_parquet(path)
-        meta = json.loads(meta_path.read_text("utf-8"))
-    else:
-        try:
-            df = io_shock(**params)
-        except UnknownCodeError as exc:
-            return Missing("nodata", str(exc).rstrip("."))
-        meta = {"year": int(df.attrs.get("year", 2011)),
-                "cut_flows_musd": float(df.attrs.get("cut_flows_musd", float("nan")))}
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        df.to_parquet(tmp, index=False)
-        meta_path.write_text(json.dumps(meta), "utf-8")
-        tmp.replace(path)
-    return {"df": df, "meta": meta, "params": params}
+    try:
+        df = io_shock(**params)
+    except UnknownCodeError as exc:
+        return Missing("nodata", str(exc).rstrip("."))
+    return {"df": df, "params": params}
 
 
 def render(d: dict[str, Any], ctx, tr) -> Rendered:
     """Bars of the customer's most affected industries, country totals, finding."""
-    df, meta, p = d["df"], d["meta"], d["params"]
+    df, p = d["df"], d["params"]
+    year, cut_flows = int(df.attrs["year"]), float(df.attrs["cut_flows_musd"])
     a, b = tr.country(ctx.a), tr.country(ctx.b)
     ind = df[(df["country"] == ctx.a) & (df["industry"] != "total")]
     ind = ind.sort_values("ghosh_loss", ascending=False).head(TOP)
     chart = hbar_chart([(f"{r.industry_name} ({r.industry})", float(r.ghosh_loss))
                         for r in ind.itertuples(index=False)],
-                       x_label=tr("io.axis", year=meta["year"]),
+                       x_label=tr("io.axis", year=year),
                        value_format=lambda v: tr.num(v), colors=[PALETTE[0]] * len(ind),
-                       title=tr("io.chart", a=a, year=meta["year"]), label_width=330)
+                       title=tr("io.chart", a=a, year=year), label_width=330)
     tot = df[df["industry"] == "total"]
     rows = [[tr("io.world") if r.country == "WORLD" else tr.country(r.country),
              tr.num(r.output), tr.num(r.leontief_loss, 1), tr.pct(r.leontief_loss_share, 3),
@@ -80,10 +54,10 @@ def render(d: dict[str, Any], ctx, tr) -> Rendered:
     t = Table(headers=[tr("col.country"), tr("io.col_output"), tr("io.col_leontief"),
                        tr("io.col_share"), tr("io.col_ghosh"), tr("io.col_share")],
               rows=rows, numeric=[False, True, True, True, True, True],
-              caption=tr("io.caption", year=meta["year"]))
+              caption=tr("io.caption", year=year))
     ta = tot.set_index("country")
-    s1 = tr("io.finding1", a=a, b=b, cut=tr.pct(p["cut"], 0), year=meta["year"],
-            flows=tr.usd(meta["cut_flows_musd"] * 1000),
+    s1 = tr("io.finding1", a=a, b=b, cut=tr.pct(p["cut"], 0), year=year,
+            flows=tr.usd(cut_flows * 1000),
             ga=tr.usd(ta.at[ctx.a, "ghosh_loss"] * 1000), gs=tr.pct(ta.at[ctx.a,
                                                                         "ghosh_loss_share"], 2),
             lb=tr.usd(ta.at[ctx.b, "leontief_loss"] * 1000))

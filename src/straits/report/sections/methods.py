@@ -41,7 +41,7 @@ def compute(ctx) -> dict[str, Any]:
     release = ", ".join(sorted({f"{h} {r}" for h, r in zip(rel["hs"], rel["release"],
                                                            strict=True)}))
     return {"baci_release": release, "baci_span": span,
-            "products": int(ctx.s.query("SELECT count(*) AS n FROM products")["n"][0])}
+            "products": len(ctx.product_names())}
 
 
 def render(d: dict[str, Any], ctx, tr) -> Rendered:
