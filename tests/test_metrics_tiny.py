@@ -183,3 +183,17 @@ def test_shortcuts_and_errors(tiny):
         concentration(tiny, year=1999)
     with pytest.raises(UnknownCodeError):
         bilateral(tiny, "KOR", "Atlantis", year=2020)
+
+
+def test_blocs_are_one_economy(tiny):
+    # bloc KOR+JPN: its own trade (KOR->JPN 40, JPN->KOR 20) is internal, so its exports are
+    # KOR->CHN 30 + JPN->CHN 40 = 70, all to CHN; CHN imports 70 of 220 world exports
+    b = bilateral(tiny, "KOR+JPN", "CHN", year=2020).set_index(["index", "direction"])["value"]
+    assert b["trade_intensity", "KOR+JPN->CHN"] == pytest.approx(1 / (70 / 220))
+    assert b.attrs["source"] == "tiny test world"
+    with pytest.raises(ParameterError, match="'a' parameter of bilateral"):
+        bilateral(tiny, "KOR,JPN", "CHN", year=2020)
+    d = density(tiny, year=2020, country="KOR+JPN")
+    assert sorted(d["country"].unique()) == ["JPN", "KOR"]
+    with pytest.raises(UnknownCodeError):
+        density(tiny, year=2020, country="Atlantis")

@@ -180,7 +180,7 @@ def coi_cog(M, phi: np.ndarray, dens: np.ndarray, r: Reflections) -> tuple[np.nd
     ``cog_cp = (1 - M_cp) sum_p' (1 - M_cp') phi_p'p kp_p' / sum_p'' phi_p'p''``, divided by
     the ECI std. ``kp`` is the raw sign-aligned PCI eigenvector, as in ``ecomplexity``.
     """
-    Md = sp.csr_matrix(M, dtype=float).toarray()
+    Md = M.toarray() if sp.issparse(M) else np.asarray(M, dtype=float)
     kp = np.nan_to_num(r.kp, nan=0.0)
     coi = ((dens * (1 - Md)) * kp).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):

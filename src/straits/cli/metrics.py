@@ -48,7 +48,7 @@ def rca(
     with open_session(db) as s:
         df = run(s, year=_years(year), country=country, product=product, level=level)
         emit(_cut(df, ["country", "product", "rca", "rsca"]), fmt, out,
-             title="Revealed comparative advantage (Balassa)", source=s.citation(),
+             title="Revealed comparative advantage (Balassa)", source=df.attrs["source"],
              notes=["rca = (x_cp / X_c) / (x_wp / X_w) over the loaded products; "
                     "rsca = (rca - 1) / (rca + 1)."])
 
@@ -69,7 +69,7 @@ def shares(
         df = market_shares(s, year=_years(year), product=product, importer=importer, top=top)
         market = f"imports of {importer}" if importer else "world exports"
         emit(_cut(df, ["product", "exporter", "value_kusd", "share"]), fmt, out,
-             title=f"Market shares: {market}", source=s.citation(), notes=[UNITS])
+             title=f"Market shares: {market}", source=df.attrs["source"], notes=[UNITS])
 
 
 def concentration(
@@ -86,7 +86,8 @@ def concentration(
     with open_session(db) as s:
         df = run(s, year=_years(year), product=product, importer=importer)
         cols = ["product", "total_kusd", "hhi", "top_exporter", "top_share", "n_exporters"]
-        emit(_cut(df, cols), fmt, out, title="Supplier concentration (HHI)", source=s.citation(),
+        emit(_cut(df, cols), fmt, out, title="Supplier concentration (HHI)",
+             source=df.attrs["source"],
              notes=["hhi = sum of squared exporter shares (0-1); 0.25+ is highly concentrated.",
                     UNITS])
 
@@ -105,7 +106,7 @@ def bilateral(
     with open_session(db) as s:
         df = run(s, a, b, year=_years(year))
         emit(_cut(df, ["index", "direction", "value"]), fmt, out,
-             title=f"Bilateral indices {a} / {b}", source=s.citation(),
+             title=f"Bilateral indices {a} / {b}", source=df.attrs["source"],
              notes=["trade_intensity: 1 = neutral; complementarity and export_similarity: "
                     "0-100; grubel_lloyd: 0-1. Over the loaded products only."])
 
@@ -122,17 +123,18 @@ def complexity(
     out: OutOpt = None,
 ) -> None:
     """Economic complexity of countries (or products with --products)."""
+    from straits.metrics.complexity import COLUMNS
     from straits.metrics.complexity import complexity as run
 
     with open_session(db) as s:
         res = run(s, year=_years(year), level=level, method=method, min_exports=min_exports)
-        fit = res.method == "fitness"
+        cname, pname = COLUMNS[res.method]
         if products:
-            df = _cut(res.products, ["product", "complexity" if fit else "pci", "ubiquity"])
+            df = _cut(res.products, ["product", pname, "ubiquity"])
         else:
-            df = _cut(res.countries, ["country", "fitness" if fit else "eci", "rank", "diversity"])
+            df = _cut(res.countries, ["country", cname, "rank", "diversity"])
         emit(df, fmt, out, title=f"Economic complexity ({res.method}, {level})",
-             source=s.citation(),
+             source=df.attrs["source"],
              notes=["Presence: RCA >= 1 over the loaded products; ECI standardised, PCI on the "
                     "ECI scale (Growth Lab normalisation)."])
 

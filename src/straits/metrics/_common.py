@@ -1,4 +1,4 @@
-"""Helpers shared by the metric modules: parameter checks, years, codes, labels, matrices."""
+"""Helpers shared by the metric modules: parameter checks, years, ISO3 labels, matrices."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import scipy.sparse as sp
 
-from straits.errors import UnknownCodeError, check_param
-from straits.reference import lookup
+from straits.errors import check_param
 from straits.warehouse import metrics_sql as q
 
 if TYPE_CHECKING:
@@ -34,34 +33,30 @@ def level(value: str, func: str, allowed: Sequence[str] = ("hs2", "hs4", "hs6"))
     return v
 
 
-def products(spec: Codes) -> list[str] | None:
-    """HS prefixes from ``"811292,2504"`` or a list (``None`` = every product)."""
-    return lookup.parse_products(spec)
-
-
-def codes(s: Session, spec: Codes) -> list[int] | None:
-    """BACI codes of one or several countries (``None``/``world`` -> no filter)."""
-    return s.country_codes(spec)
-
-
-def label(spec: str) -> str:
-    """ISO3 of a single economy, else the spec as written (``KOR+JPN``)."""
-    try:
-        return lookup.resolve_country(spec).iso3
-    except UnknownCodeError:  # a group such as "KOR+JPN" or a bloc name keeps its spelling
-        return str(spec).strip().upper()
-
-
 def iso3_lookup(s: Session) -> dict[int, str]:
     """BACI code -> ISO3."""
     df = s.query(q.country_labels())
     return dict(zip(df["code"].astype(int), df["iso3"], strict=True))
 
 
-def keep_year(df: pd.DataFrame, first: str = "year") -> pd.DataFrame:
-    """Reset the index of a result frame (one place so every result looks the same)."""
-    cols = [first, *[c for c in df.columns if c != first]] if first in df.columns else list(df)
-    return df[cols].reset_index(drop=True)
+def iso3s(s: Session, spec: Codes) -> list[str] | None:
+    """ISO3 codes of the economies in ``spec`` (blocs expanded; ``None``/``world`` -> ``None``).
+
+    For filtering results whose rows are labelled with ISO3; unknown names raise
+    :class:`~straits.errors.UnknownCodeError` from :meth:`Session.country_codes`.
+    """
+    codes = s.country_codes(spec)
+    if codes is None:
+        return None
+    names = iso3_lookup(s)
+    return sorted({names.get(int(k), str(k)) for k in codes})
+
+
+def cited(s: Session, df: pd.DataFrame) -> pd.DataFrame:
+    """A result frame with a fresh index and the BACI citation in ``df.attrs["source"]``."""
+    df = df.reset_index(drop=True)
+    df.attrs["source"] = s.citation()
+    return df
 
 
 class YearMatrix(NamedTuple):
@@ -136,15 +131,14 @@ def build(year: int, ci: np.ndarray, pi: np.ndarray, v: np.ndarray, clabels: np.
     return YearMatrix(year, clabels[r_ord], plabels[c_ord], X)
 
 
-def _trim(m: YearMatrix, min_exports: float) -> YearMatrix:
-    """:func:`build` for a matrix already in hand (drop empties, sort labels)."""
-    X = sp.coo_matrix(m.X)
-    return build(m.year, X.row, X.col, X.data, m.countries, m.products, min_exports)
-
-
 def empty(columns: list[str]) -> pd.DataFrame:
     """An empty result with the contract's columns."""
     return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+def concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    """Per-year result frames stacked in the contract's column order (empty if none)."""
+    return pd.concat(frames, ignore_index=True)[columns] if frames else empty(columns)
 
 
 def take(labels: np.ndarray, idx: np.ndarray) -> pa.Array:

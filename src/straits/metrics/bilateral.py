@@ -22,7 +22,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from straits.errors import check_param
 from straits.metrics import _common as c
+from straits.reference.blocs import resolve_party
+from straits.reference.lookup import parse_products
 from straits.warehouse import metrics_sql as q
 
 if TYPE_CHECKING:
@@ -76,12 +79,17 @@ def grubel_lloyd_total(exports, imports) -> float:
     return float(1.0 - _ratio(np.abs(x - m).sum(), (x + m).sum()))
 
 
-def _sums(s: Session, a: str, b: str, year, level: str, product) -> tuple[list[int], pd.DataFrame]:
+def _sums(s: Session, a: str, b: str, year, level: str, product,
+          func: str) -> tuple[str, str, list[int], pd.DataFrame]:
+    """Labels of A and B, the years, and the per-year, per-product sums of one query."""
+    for name, spec in (("a", a), ("b", b)):
+        check_param(name, func, "," not in str(spec),
+                    "one economy or bloc ('KOR', 'EU27', 'KOR+JPN')", spec)
+    pa, pb = resolve_party(a), resolve_party(b)
     yrs = c.years(s, year)
-    ca, cb = c.codes(s, a), c.codes(s, b)
-    sql = q.bilateral_sums(years=yrs, level=c.level(level, "bilateral"), a=ca or [], b=cb or [],
-                           products=c.products(product))
-    return yrs, s.query(sql)
+    sql = q.bilateral_sums(years=yrs, level=c.level(level, func), a=pa.codes, b=pb.codes,
+                           products=parse_products(product))
+    return pa.label, pb.label, yrs, s.query(sql)
 
 
 def bilateral(
@@ -100,7 +108,7 @@ def bilateral(
     s : Session
         Open warehouse.
     a, b : str
-        Economies (ISO3, name, BACI code, or a group ``"KOR+JPN"``).
+        Economies or blocs (ISO3, name, BACI code, ``"EU27"`` or a group ``"KOR+JPN"``).
     year : int or list of int, optional
         Year(s); default the latest loaded.
     level : {"hs6", "hs4", "hs2"}
@@ -119,10 +127,10 @@ def bilateral(
     -----
     ``TII_AB = (x_AB / X_A) / (x_wB / X_w)``; ``TC_AB = 100 (1 - sum_p |m_Bp - x_Ap| / 2)``;
     ``ES = 100 sum_p min(s_Ap, s_Bp)`` over world export shares; ``GL = 1 - sum_p |x_ABp -
-    x_BAp| / sum_p (x_ABp + x_BAp)``. All over the loaded products only.
+    x_BAp| / sum_p (x_ABp + x_BAp)``. All over the loaded products only; a bloc counts as
+    one economy (trade among its members is left out of its exports and imports).
     """
-    la, lb = c.label(a), c.label(b)
-    yrs, d = _sums(s, a, b, year, level, product)
+    la, lb, yrs, d = _sums(s, a, b, year, level, product, "bilateral")
     rows = []
     for y in yrs:  # one small vector computation per year
         g = d[d["year"] == y]
@@ -139,7 +147,7 @@ def bilateral(
         ]
     out = pd.DataFrame(rows, columns=["year", "index", "direction", "value"])
     out["year"] = out["year"].astype("int64")
-    return out
+    return c.cited(s, out)
 
 
 def grubel_lloyd_by_product(
@@ -158,7 +166,7 @@ def grubel_lloyd_by_product(
     s : Session
         Open warehouse.
     a, b : str
-        Economies (ISO3, name, BACI code, or a group).
+        Economies or blocs (ISO3, name, BACI code, ``"EU27"`` or a group ``"KOR+JPN"``).
     year : int or list of int, optional
         Year(s); default the latest loaded.
     level : {"hs6", "hs4", "hs2"}
@@ -176,11 +184,11 @@ def grubel_lloyd_by_product(
     -----
     ``GL_p = 1 - |X_p - M_p| / (X_p + M_p)``: 1 when trade is balanced, 0 when one-way.
     """
-    _, d = _sums(s, a, b, year, level, product)
+    *_, d = _sums(s, a, b, year, level, product, "grubel_lloyd_by_product")
     d = d[(d["xab"] + d["xba"]) > 0]
     out = pd.DataFrame({
         "year": d["year"].astype("int64"), "product": d["product"],
         "exports_kusd": d["xab"], "imports_kusd": d["xba"],
         "grubel_lloyd": grubel_lloyd(d["xab"], d["xba"]),
     })
-    return out.reset_index(drop=True)
+    return c.cited(s, out)

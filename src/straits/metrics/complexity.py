@@ -30,11 +30,14 @@ import scipy.sparse as sp
 from straits._kernels import complexity as k
 from straits.errors import check_param
 from straits.metrics import _common as c
+from straits.reference.lookup import parse_products
 
 if TYPE_CHECKING:
     from straits.session import Session
 
 METHODS = ("eci", "fitness")
+#: method -> names of its country and product value columns
+COLUMNS = {"eci": ("eci", "pci"), "fitness": ("fitness", "complexity")}
 
 
 @dataclass
@@ -68,7 +71,7 @@ def _one(m: c.YearMatrix, method: str, threshold: float) -> tuple[pd.DataFrame, 
         f = k.fitness_complexity(M)
         cval, pval = f.fitness, f.complexity
         div, ubi = np.asarray(M.sum(axis=1)).ravel(), np.asarray(M.sum(axis=0)).ravel()
-    cname, pname = ("eci", "pci") if method == "eci" else ("fitness", "complexity")
+    cname, pname = COLUMNS[method]
     cdf = pd.DataFrame({"year": m.year, "country": m.countries.astype(str), cname: cval,
                         "diversity": div.astype("int64")})
     pdf = pd.DataFrame({"year": m.year, "product": m.products.astype(str), pname: pval,
@@ -77,7 +80,7 @@ def _one(m: c.YearMatrix, method: str, threshold: float) -> tuple[pd.DataFrame, 
 
 
 def _assemble(parts, method: str) -> ComplexityResult:
-    cname, pname = ("eci", "pci") if method == "eci" else ("fitness", "complexity")
+    cname, pname = COLUMNS[method]
     ccols = ["year", "country", cname, "rank", "diversity"]
     pcols = ["year", "product", pname, "ubiquity"]
     if not parts:
@@ -149,10 +152,9 @@ def complexity(
     correlate positively with diversity, ``PCI = (k_p - <k_c>) / sd(k_c)`` (Growth Lab).
     """
     m_ = _check(method, threshold, min_exports, "complexity")
-    mats = c.export_matrices(s, years=c.years(s, year), level=c.level(level, "complexity"),
-                             products=c.products(product), min_exports=min_exports,
-                             average=bool(average), ordered=False)
-    return _assemble([_one(m, m_, threshold) for m in mats if m.X.nnz], m_)
+    mats = _matrices(s, year, level, product, min_exports, average, "complexity")
+    res = _assemble([_one(m, m_, threshold) for m in mats], m_)
+    return ComplexityResult(c.cited(s, res.countries), c.cited(s, res.products), m_)
 
 
 def from_matrix(X: pd.DataFrame, *, method: str = "eci", threshold: float = 1.0,
@@ -176,23 +178,27 @@ def from_matrix(X: pd.DataFrame, *, method: str = "eci", threshold: float = 1.0,
         As :func:`complexity`.
     """
     m_ = _check(method, threshold, 0.0, "from_matrix")
-    mat = sp.csr_matrix(np.nan_to_num(X.to_numpy(dtype=float)))
-    ym = c._trim(c.YearMatrix(year, np.asarray(X.index.astype(str), dtype=object),
-                              np.asarray(X.columns.astype(str), dtype=object), mat), 0.0)
+    cells = sp.coo_matrix(np.nan_to_num(X.to_numpy(dtype=float)))
+    ym = c.build(year, cells.row, cells.col, cells.data,
+                 np.asarray(X.index.astype(str), dtype=object),
+                 np.asarray(X.columns.astype(str), dtype=object))
     return _assemble([_one(ym, m_, threshold)], m_)
 
 
-def _spaces(s, year, level, threshold, min_exports, average, product, func):
-    _check("eci", threshold, min_exports, func)
+def _matrices(s, year, level, product, min_exports, average, func) -> list[c.YearMatrix]:
+    """The non-empty export matrices a complexity function works on (unsorted cells)."""
     mats = c.export_matrices(s, years=c.years(s, year), level=c.level(level, func),
-                             products=c.products(product), min_exports=min_exports,
+                             products=parse_products(product), min_exports=min_exports,
                              average=bool(average), ordered=False)
-    for m in mats:
-        if not m.X.nnz:
-            continue
+    return [m for m in mats if m.X.nnz]
+
+
+def _spaces(s, year, level, threshold, min_exports, average, product, func):
+    """Per year: the matrix, its dense presence matrix M and the product proximity."""
+    _check("eci", threshold, min_exports, func)
+    for m in _matrices(s, year, level, product, min_exports, average, func):
         M = k.presence(k.rca_matrix(m.X), threshold)
-        phi = k.proximity(M)
-        yield m, M, phi
+        yield m, M, k.proximity(M)
 
 
 def proximity(s: Session, *, year: int | Sequence[int] | None = None, level: str = "hs6",
@@ -220,8 +226,7 @@ def proximity(s: Session, *, year: int | Sequence[int] | None = None, level: str
         frames.append(pd.DataFrame({"year": m.year, "product_1": m.products[i[keep]].astype(str),
                                     "product_2": m.products[j[keep]].astype(str),
                                     "proximity": phi[i, j][keep]}))
-    cols = ["year", "product_1", "product_2", "proximity"]
-    return pd.concat(frames, ignore_index=True)[cols] if frames else c.empty(cols)
+    return c.cited(s, c.concat(frames, ["year", "product_1", "product_2", "proximity"]))
 
 
 def density(s: Session, *, year: int | Sequence[int] | None = None, country=None,
@@ -234,7 +239,8 @@ def density(s: Session, *, year: int | Sequence[int] | None = None, country=None
     s : Session
         Open warehouse.
     country : str or list, optional
-        Report only these countries (ISO3 or names).
+        Report only these countries (ISO3, names, BACI codes; a bloc such as ``"EU27"``
+        stands for its members).
     year, level, threshold, min_exports, average, product
         As in :func:`complexity`.
 
@@ -245,24 +251,23 @@ def density(s: Session, *, year: int | Sequence[int] | None = None, country=None
         phi_pp' / sum_p' phi_pp'``; ``cog_cp = (1 - M_cp) sum_p' (1 - M_cp') phi_p'p PCI_p' /
         sum_p'' phi_p'p''`` on the ECI scale (Growth Lab definitions).
     """
-    want = None if country is None else set(c.label(x) for x in (
-        [country] if isinstance(country, str) else country))
+    want = c.iso3s(s, country)
     frames = []
     for m, M, phi in _spaces(s, year, level, threshold, min_exports, average, product, "density"):
         r = k.eci_pci(M)
         d = k.density(M, phi)
         _, cog = k.coi_cog(M, phi, d, r)
         rows = np.arange(len(m.countries)) if want is None else np.flatnonzero(
-            np.isin(m.countries, sorted(want)))
+            np.isin(m.countries, want))
         nr, npr = len(rows), len(m.products)
         frames.append(pd.DataFrame({
             "year": m.year, "country": np.repeat(m.countries[rows], npr).astype(str),
             "product": np.tile(m.products, nr).astype(str),
-            "mcp": sp.csr_matrix(M).toarray()[rows].ravel().astype("int64"),
+            "mcp": M[rows].ravel().astype("int64"),
             "density": d[rows].ravel(),
             "cog": cog[rows].ravel(), "pci": np.tile(r.pci, nr)}))
-    cols = ["year", "country", "product", "mcp", "density", "cog", "pci"]
-    return pd.concat(frames, ignore_index=True)[cols] if frames else c.empty(cols)
+    return c.cited(s, c.concat(frames, ["year", "country", "product", "mcp", "density", "cog",
+                                        "pci"]))
 
 
 def outlook(s: Session, *, year: int | Sequence[int] | None = None, level: str = "hs6",
@@ -289,8 +294,7 @@ def outlook(s: Session, *, year: int | Sequence[int] | None = None, level: str =
         coi, _ = k.coi_cog(M, phi, k.density(M, phi), r)
         frames.append(pd.DataFrame({"year": m.year, "country": m.countries.astype(str),
                                     "coi": coi, "eci": r.eci}))
-    cols = ["year", "country", "coi", "eci"]
-    return pd.concat(frames, ignore_index=True)[cols] if frames else c.empty(cols)
+    return c.cited(s, c.concat(frames, ["year", "country", "coi", "eci"]))
 
 
 coi = outlook

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from straits.metrics import _common as c
+from straits.reference.lookup import parse_products
 from straits.warehouse import metrics_sql as q
 
 if TYPE_CHECKING:
@@ -75,8 +76,8 @@ def concentration(
     ``n`` exporters.
     """
     sql = q.concentration(years=c.years(s, year), level=c.level(level, "concentration"),
-                          products=c.products(product), importers=c.codes(s, importer),
+                          products=parse_products(product), importers=s.country_codes(importer),
                           by_importer=bool(by_importer))
     df = s.query(sql)
     df["n_exporters"] = df["n_exporters"].astype("int64")
-    return c.keep_year(df)
+    return c.cited(s, df)

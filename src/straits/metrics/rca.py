@@ -17,6 +17,7 @@ import pandas as pd
 
 from straits._kernels.complexity import rca_sparse
 from straits.metrics import _common as c
+from straits.reference.lookup import parse_products
 
 if TYPE_CHECKING:
     from straits.session import Session
@@ -74,22 +75,16 @@ def rca(
     ``RSCA = (RCA - 1) / (RCA + 1)``.
     """
     lvl = c.level(level, "rca")
-    want_c = c.codes(s, country)
-    want_p = c.products(product)
-    if want_c is not None:
-        names = c.iso3_lookup(s)
-        want_iso = sorted({names.get(int(k), str(k)) for k in want_c})
+    want_iso = c.iso3s(s, country)
+    want_p = parse_products(product)
     frames = []
     for m in c.export_matrices(s, years=c.years(s, year), level=lvl):
         R = rca_sparse(m.X)
         keep = np.ones(R.nnz, dtype=bool)
-        if want_c is not None:
+        if want_iso is not None:
             keep &= np.isin(m.countries, want_iso)[R.row]
-        if want_p is not None:
-            pmask = np.zeros(len(m.products), dtype=bool)
-            for pre in want_p:  # a handful of prefixes, vectorised over products
-                pmask |= np.char.startswith(m.products.astype(str), pre)
-            keep &= pmask[R.col]
+        if want_p is not None:  # one vectorised prefix test over the products
+            keep &= pd.Series(m.products, dtype=str).str.startswith(tuple(want_p)).to_numpy()[R.col]
         r = R.data[keep]  # row-major over sorted labels: already ordered
         frames.append(c.frame({
             "year": np.full(len(r), m.year, dtype="int64"),
@@ -98,6 +93,4 @@ def rca(
             "rca": r,
             "rsca": rsca(r),
         }))
-    if not frames:
-        return c.empty(COLUMNS)
-    return pd.concat(frames, ignore_index=True)[COLUMNS]
+    return c.cited(s, c.concat(frames, COLUMNS))

@@ -14,6 +14,7 @@ import pandas as pd
 
 from straits.errors import check_param
 from straits.metrics import _common as c
+from straits.reference.lookup import parse_products
 from straits.warehouse import metrics_sql as q
 
 if TYPE_CHECKING:
@@ -49,9 +50,9 @@ def totals(
         ``year, country, product, exports_kusd, imports_kusd`` (thousand USD).
     """
     lvl = c.level(level, "totals", ("hs2", "hs4", "hs6", "total"))
-    sql = q.totals(years=c.years(s, year), level=lvl, countries=c.codes(s, country),
-                   products=c.products(product))
-    return c.keep_year(s.query(sql))
+    sql = q.totals(years=c.years(s, year), level=lvl, countries=s.country_codes(country),
+                   products=parse_products(product))
+    return c.cited(s, s.query(sql))
 
 
 def market_shares(
@@ -95,5 +96,6 @@ def market_shares(
     check_param("top", "market_shares", top is None or (isinstance(top, int) and top > 0),
                 "a positive int or None", top)
     sql = q.market_shares(years=c.years(s, year), level=c.level(level, "market_shares"),
-                          products=c.products(product), importers=c.codes(s, importer), top=top)
-    return c.keep_year(s.query(sql))
+                          products=parse_products(product), importers=s.country_codes(importer),
+                          top=top)
+    return c.cited(s, s.query(sql))

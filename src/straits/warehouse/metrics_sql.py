@@ -147,7 +147,9 @@ def bilateral_sums(
     """Per year and product, the sums the bilateral indices need.
 
     ``xa, ma`` A's exports and imports (all partners), ``xb, mb`` the same for B,
-    ``xab`` A's exports to B, ``xba`` B's exports to A, ``xw`` world exports.
+    ``xab`` A's exports to B, ``xba`` B's exports to A, ``xw`` world exports. A bloc is one
+    economy: trade among its own members is internal and left out of its exports and
+    imports (as in :mod:`straits.reference.blocs`); a single country never trades with itself.
     """
     ea, ia = code_filter("f.exporter", a), code_filter("f.importer", a)
     eb, ib = code_filter("f.exporter", b), code_filter("f.importer", b)
@@ -155,8 +157,10 @@ def bilateral_sums(
     def s(cond: str) -> str:
         return f"coalesce(sum(CASE WHEN {cond} THEN f.value_kusd END), 0.0)"
 
+    xa, ma = f"{ea} AND NOT {ia}", f"{ia} AND NOT {ea}"
+    xb, mb = f"{eb} AND NOT {ib}", f"{ib} AND NOT {eb}"
     return f"""SELECT f.year, {level_expr(level)} AS product,
-       {s(ea)} AS xa, {s(ia)} AS ma, {s(eb)} AS xb, {s(ib)} AS mb,
+       {s(xa)} AS xa, {s(ma)} AS ma, {s(xb)} AS xb, {s(mb)} AS mb,
        {s(f"{ea} AND {ib}")} AS xab, {s(f"{eb} AND {ia}")} AS xba,
        sum(f.value_kusd) AS xw
 FROM flows AS f
