@@ -48,7 +48,9 @@ def rca_matrix(X) -> np.ndarray:
     X = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=float)
     rows, cols, total = X.sum(axis=1), X.sum(axis=0), X.sum()
     with np.errstate(divide="ignore", invalid="ignore"):
-        return X * total / np.outer(rows, cols)
+        # Ratios of shares, not X * total / (rows * cols): the product of two sums can
+        # underflow (or overflow) where the shares themselves are well scaled.
+        return (X / rows[:, None]) / (cols / total)[None, :]
 
 
 def rca_sparse(X) -> sp.coo_matrix:
