@@ -18,13 +18,13 @@ import math
 import numpy as np
 import pytest
 
-import straits
 from straits.errors import DataNotLoadedError, ParameterError, UnknownCodeError
 from straits.metrics.bilateral import bilateral, grubel_lloyd_by_product
 from straits.metrics.complexity import complexity, density, outlook, proximity
 from straits.metrics.concentration import concentration
 from straits.metrics.rca import rca
 from straits.metrics.shares import market_shares, totals
+from tests._tiny import tiny_warehouse
 
 FLOWS = [
     (410, 392, "811292", 10), (410, 156, "811292", 30), (410, 392, "280429", 30),
@@ -36,19 +36,8 @@ COUNTRIES = [(410, "KOR"), (392, "JPN"), (156, "CHN")]
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    path = tmp_path_factory.mktemp("tiny-metrics") / "tiny.duckdb"
-    s = straits.open(path)
-    con = s.con
-    con.executemany("INSERT INTO countries VALUES (?, ?, NULL, ?, ?, TRUE)",
-                    [(c, iso, iso, iso) for c, iso in COUNTRIES])
-    for year, scale in ((2020, 1), (2021, 2)):
-        con.executemany(f"INSERT INTO flows VALUES ({year}, ?, ?, ?, ?, NULL)",
-                        [(e, m, p, float(v * scale)) for e, m, p, v in FLOWS])
-        con.execute(f"INSERT INTO releases VALUES ('baci', 'HS17', 'T', {year}, 8, 0, 'tiny', 0, "
-                    "now())")
-    con.execute("INSERT INTO meta VALUES ('baci_citation', 'tiny test world')")
-    s.close()
-    s = straits.open(path, read_only=True)
+    flows = {year: [(e, m, p, v * scale) for e, m, p, v in FLOWS] for year, scale in ((2020, 1), (2021, 2))}
+    s = tiny_warehouse(tmp_path_factory.mktemp("tiny-metrics") / "tiny.duckdb", COUNTRIES, flows)
     yield s
     s.close()
 

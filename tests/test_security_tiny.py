@@ -15,8 +15,8 @@ import math
 
 import pytest
 
-import straits
 from straits.errors import ParameterError, UnknownCodeError
+from tests._tiny import tiny_warehouse
 
 P = "811292"
 FLOWS = [
@@ -29,19 +29,8 @@ COUNTRIES = [(410, "KOR"), (392, "JPN"), (156, "CHN"), (842, "USA"), (276, "DEU"
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    path = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
-    s = straits.open(path)
-    con = s.con
-    con.executemany("INSERT INTO countries VALUES (?, ?, NULL, ?, ?, TRUE)",
-                    [(c, iso, iso, iso) for c, iso in COUNTRIES])
-    con.executemany("INSERT INTO flows VALUES (2020, ?, ?, ?, ?, NULL)",
-                    [(e, m, P, float(v)) for e, m, v in FLOWS])
-    con.execute("INSERT INTO products VALUES (?, 'Gallium etc.', 'HS17')", [P])
-    con.execute("INSERT INTO releases VALUES ('baci', 'HS17', 'T', 2020, 11, 405, 'tiny', 0, "
-                "now())")
-    con.execute("INSERT INTO meta VALUES ('baci_citation', 'tiny test world')")
-    s.close()
-    s = straits.open(path, read_only=True)
+    s = tiny_warehouse(tmp_path_factory.mktemp("tiny") / "tiny.duckdb", COUNTRIES,
+                       {2020: [(e, m, P, v) for e, m, v in FLOWS]}, {P: "Gallium etc."})
     yield s
     s.close()
 
