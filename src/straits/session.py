@@ -1,10 +1,10 @@
-"""Session: one open warehouse and the catalog of what it holds.
+"""Session: one open warehouse, and typed shortcuts to every engine.
 
-``straits.open()`` returns a :class:`Session`. It owns the DuckDB connection, resolves
-country and product spellings, runs the queries of :mod:`straits.warehouse.queries` and
-returns pandas DataFrames (or Arrow tables with ``arrow=True``). Analytical modules
-(metrics, security, value chain) are plain functions taking a session; the methods at the
-bottom of this class are thin shortcuts to them.
+``straits.open()`` returns a :class:`Session`. It holds a backend (a
+:class:`~straits.warehouse.protocol.Warehouse`: DuckDB by default) and composes the engines:
+each method below is a typed one-line call of an engine function with the backend as its
+first argument. Engines never import this module, so dependencies point one way:
+Session -> engines -> Warehouse.
 """
 
 from __future__ import annotations
@@ -12,23 +12,21 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-import pyarrow as pa
-
-from straits.errors import DataNotLoadedError, ParameterError
-from straits.metrics.shortcuts import MetricsMixin
-from straits.reference import lookup
-from straits.security.shortcuts import SecurityMixin
-from straits.sources.shortcuts import ReporterMixin
-from straits.valuechain.shortcuts import ValueChainMixin
-from straits.warehouse import queries
+from straits.errors import DataNotLoadedError
+from straits.warehouse import protocol
 from straits.warehouse.backend import DuckDBBackend, connect
+from straits.warehouse.query import Query
 
-Frame = pd.DataFrame | pa.Table
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+    from straits.warehouse.protocol import Warehouse
 
 
-class Session(MetricsMixin, SecurityMixin, ReporterMixin, ValueChainMixin):
+class Session:
     """An open Straits warehouse.
 
     Parameters
@@ -38,9 +36,18 @@ class Session(MetricsMixin, SecurityMixin, ReporterMixin, ValueChainMixin):
         from the embedded datasets on first use.
     read_only : bool
         Open without write access (several processes may then read one file).
+    backend : Warehouse, optional
+        An already open backend (e.g. ``SparkBackend``); ``db`` is then ignored.
     """
 
-    def __init__(self, db: str | Path | None = None, *, read_only: bool = False) -> None:
+    def __init__(self, db: str | Path | None = None, *, read_only: bool = False,
+                 backend: Warehouse | None = None) -> None:
+        self.read_only = read_only
+        if backend is not None:
+            self.backend = backend
+            self.path = getattr(backend, "path", None)
+            self.is_default = False
+            return
         if db is None:
             db = os.environ.get("STRAITS_DB") or None
         self.is_default = db is None
@@ -49,11 +56,9 @@ class Session(MetricsMixin, SecurityMixin, ReporterMixin, ValueChainMixin):
 
             db = default_path()
         self.path = Path(db)
-        self.read_only = read_only
         if read_only and not self.path.exists():
             raise DataNotLoadedError(f"No warehouse at {self.path}; run `straits ingest` first.")
-        self.con = connect(self.path, read_only=read_only)
-        self.backend = DuckDBBackend(self.con)
+        self.backend = DuckDBBackend(connect(self.path, read_only=read_only))
 
     # -- plumbing ---------------------------------------------------------------------
     def __enter__(self) -> Session:
@@ -63,61 +68,69 @@ class Session(MetricsMixin, SecurityMixin, ReporterMixin, ValueChainMixin):
         self.close()
 
     def close(self) -> None:
-        """Close the connection."""
-        self.con.close()
+        """Close the backend."""
+        self.backend.close()  # type: ignore[attr-defined]
 
     def __repr__(self) -> str:
         return f"Session({str(self.path)!r})"
 
-    def query(self, sql: str, *, arrow: bool = False) -> Frame:
-        """Run SQL on the warehouse; a DataFrame, or Arrow with ``arrow=True``."""
-        table = self.backend.arrow(sql)
+    @property
+    def con(self):
+        """The DuckDB connection (DuckDB backend only; ingest and tests use it)."""
+        return self.backend.con  # type: ignore[attr-defined]
+
+    # -- the Warehouse protocol, forwarded (so a Session can stand where a backend does) --
+    @property
+    def dialect(self) -> str:
+        """SQL dialect of the backend."""
+        return self.backend.dialect
+
+    def arrow(self, query: Query) -> pa.Table:
+        """Run a :class:`~straits.warehouse.query.Query`; an Arrow table."""
+        return self.backend.arrow(query)
+
+    def catalog(self) -> pa.Table:
+        """One row per loaded dataset and year."""
+        return self.backend.catalog()
+
+    def citation(self, dataset: str = "baci") -> str:
+        """Citation of the loaded release of ``dataset``."""
+        return self.backend.citation(dataset)
+
+    def has_table(self, name: str) -> bool:
+        """True when the warehouse holds rows in table ``name``."""
+        return self.backend.has_table(name)
+
+    def query(self, sql: str | Query, *, arrow: bool = False) -> pd.DataFrame | pa.Table:
+        """Run a query (a :class:`Query`, or SQL text on DuckDB); DataFrame or Arrow."""
+        q = sql if isinstance(sql, Query) else Query("adhoc", sql)
+        table = self.backend.arrow(q)
         return table if arrow else table.to_pandas()
 
     # -- catalog ----------------------------------------------------------------------
     def datasets(self) -> pd.DataFrame:
         """What is loaded: dataset, hs, release, year, rows, value_kusd, source, loaded_at."""
+        from straits.warehouse import queries
+
         return self.query(queries.datasets())
 
     def years(self, dataset: str = "baci") -> list[int]:
         """Years of ``dataset`` present in the warehouse, ascending."""
-        return [int(y) for y in self.query(queries.loaded_years(dataset))["year"]]
+        return self.backend.years(dataset)
 
     def latest_year(self, dataset: str = "baci") -> int:
         """Most recent loaded year."""
-        years = self.years(dataset)
-        if not years:
-            raise DataNotLoadedError("The warehouse holds no BACI flows; run `straits ingest`.")
-        return years[-1]
+        return protocol.latest_year(self.backend, dataset)
 
     def resolve_years(self, year: int | Sequence[int] | None, *, param: str = "year") -> list[int]:
-        """Check requested years are loaded; ``None`` means every loaded year."""
-        have = self.years()
-        if year is None:
-            return have
-        wanted = [year] if isinstance(year, int | str) else list(year)
-        out = []
-        for y in wanted:
-            try:
-                y = int(y)
-            except (TypeError, ValueError):
-                raise ParameterError(
-                    f"The {param!r} parameter must be a year like 2023. Got {y!r} instead."
-                ) from None
-            if y not in have:
-                span = f"{have[0]}-{have[-1]}" if have else "none"
-                raise DataNotLoadedError(
-                    f"Year {y} is not loaded (loaded years: {span}); ingest a BACI release "
-                    "that covers it."
-                )
-            out.append(y)
-        return out
+        """Requested years, checked loaded; ``None`` means the latest loaded year."""
+        return protocol.resolve_years(self.backend, year, param=param)
 
-    def citation(self) -> str:
-        """Citation of the loaded BACI release, e.g. ``CEPII BACI HS17 V202601 (...)``."""
-        # fetchall, not fetchone: DuckDB 2 refuses further work while a result is unfinished
-        rows = self.con.execute("SELECT value FROM meta WHERE key = 'baci_citation'").fetchall()
-        return rows[0][0] if rows else "CEPII BACI"
+    def country_codes(self, spec: str | Sequence[str] | None) -> list[int] | None:
+        """BACI codes for economies and blocs (see :func:`straits.resolve.country_codes`)."""
+        from straits.resolve import country_codes
+
+        return country_codes(spec)
 
     # -- ingest -----------------------------------------------------------------------
     def ingest(self, path: str | Path, *, years: str | tuple[int, int] | None = None,
@@ -130,25 +143,33 @@ class Session(MetricsMixin, SecurityMixin, ReporterMixin, ValueChainMixin):
         Re-ingesting a year or file replaces it; each ingest is one transaction, so a bad file
         leaves the warehouse as it was.
         """
+        import pandas as pd
+
         p = Path(path)
-        if p.is_file() and p.suffix.lower() != ".zip":
-            from straits.warehouse.reporter_load import load_reporter_files
-
-            return load_reporter_files(self.con, [p])
-        from straits.sources.baci import open_release, parse_years
-        from straits.warehouse.load import load_release
-
-        span = parse_years(years) if isinstance(years, str) or years is None else years
-        release = open_release(path)
         try:
-            rows = load_release(self.con, release, years=span, progress=progress)
+            if p.is_file() and p.suffix.lower() != ".zip":
+                from straits.warehouse.reporter_load import load_reporter_files
+
+                return load_reporter_files(self.con, [p])
+            from straits.sources.baci import open_release, parse_years
+            from straits.warehouse.load import load_release
+
+            span = parse_years(years) if isinstance(years, str) or years is None else years
+            release = open_release(path)
+            try:
+                rows = load_release(self.con, release, years=span, progress=progress)
+            finally:
+                release.close()
+            return pd.DataFrame(rows, columns=["year", "rows", "value_kusd", "source", "hs",
+                                               "release"])
         finally:
-            release.close()
-        return pd.DataFrame(rows, columns=["year", "rows", "value_kusd", "source", "hs", "release"])
+            self.backend.invalidate()  # type: ignore[attr-defined]
 
     # -- look-ups ---------------------------------------------------------------------
     def country(self, query: str) -> pd.DataFrame:
         """Countries matching a code, ISO code or name: code, iso3, iso2, name, baci_iso3."""
+        from straits.reference import lookup
+
         return lookup.search_countries(query)
 
     def product(self, query: str) -> pd.DataFrame:
@@ -157,20 +178,26 @@ class Session(MetricsMixin, SecurityMixin, ReporterMixin, ValueChainMixin):
         Searches the loaded release's product table and the HS 2022 nomenclature (which also
         names HS2 and HS4 headings); a code in both is listed once, from the release.
         """
+        import pandas as pd
+
+        from straits.reference import lookup
+        from straits.resolve import loaded_products
+
         q = query.strip()
         hs = lookup.hs_nomenclature()
+        loaded = loaded_products(self.backend).to_pandas()
         if q.replace(",", "").isdigit():
             prefixes = tuple(lookup.parse_products(q) or ())
-            loaded = self.query(queries.products_matching([]))
             loaded = loaded[loaded["product"].str.startswith(prefixes)]
             hits = hs[hs["product"].str.startswith(prefixes)]
         else:
             words = q.split()
-            loaded = self.query(queries.products_matching(words))
+            mask_l = pd.Series(True, index=loaded.index)
             mask = pd.Series(True, index=hs.index)
             for w in words:  # one vectorised test per word the user typed
+                mask_l &= loaded["description"].str.contains(w, case=False, regex=False)
                 mask &= hs["description"].str.contains(w, case=False, regex=False)
-            hits = hs[mask]
+            loaded, hits = loaded[mask_l], hs[mask]
         out = pd.concat(
             [
                 loaded.assign(level="6", source="BACI " + loaded["hs"])
@@ -189,57 +216,180 @@ class Session(MetricsMixin, SecurityMixin, ReporterMixin, ValueChainMixin):
         importer: str | Sequence[str] | None = None,
         product: str | Sequence[str] | None = None,
         limit: int | None = None,
+        offset: int = 0,
         arrow: bool = False,
-    ) -> Frame:
-        """Bilateral flows.
+    ) -> pd.DataFrame | pa.Table:
+        """Bilateral flows; see :func:`straits.flows.flows` (``year=None``: latest loaded)."""
+        from straits.flows import flows
 
-        Returns columns ``year, exporter, importer, product, value_kusd, quantity_t``
-        (ISO3 codes; thousand USD; metric tons), largest value first.
-        """
-        sql = queries.flows(
-            years=self.resolve_years(year),
-            exporters=self.country_codes(exporter),
-            importers=self.country_codes(importer),
-            products=lookup.parse_products(product),
-            limit=limit,
-        )
-        return self.query(sql, arrow=arrow)
+        t = flows(self.backend, year=year, exporter=exporter, importer=importer,
+                  product=product, limit=limit, offset=offset)
+        return t if arrow else _pandas(t)
 
-    def country_codes(self, spec: str | Sequence[str] | None) -> list[int] | None:
-        """BACI codes for economies and blocs; ``None`` or ``world`` -> ``None`` (no filter).
-
-        Accepts ``"KOR"``, ``"KOR,JPN"``, ``"EU27"`` or ``"KOR+JPN"``, resolved by the one
-        bloc-aware resolver (:func:`straits.reference.blocs.resolve_party`).
-        """
-        if spec is None or (isinstance(spec, str) and lookup.is_world(spec)):
-            return None
-        from straits.reference.blocs import resolve_party
-
-        items = spec.split(",") if isinstance(spec, str) else list(spec)
-        codes: list[int] = []
-        for item in (str(i).strip() for i in items):
-            if item:
-                codes.extend(c for c in resolve_party(item).codes if c not in codes)
-        return codes
-
-    # -- summaries --------------------------------------------------------------------
     def trade_summary(self, a: str, b: str) -> pd.DataFrame:
-        """Trade between two economies in the loaded products, by year and direction.
+        """Trade between two economies by year and direction; see :func:`straits.flows.trade_summary`."""
+        from straits.flows import trade_summary
 
-        Returns year, direction (``A->B``), value_kusd (thousand USD), products (count with
-        trade), top_product and top_product_kusd.
-        """
-        ca, cb = lookup.resolve_country(a), lookup.resolve_country(b)
-        pair = ca.codes + cb.codes
-        df = self.query(queries.flows_total(years=None, exporters=pair, importers=pair,
-                                            products=None, by=("year", "exporter", "importer",
-                                                               "product")))
-        df = df[df["exporter"] != df["importer"]]
-        df = df.assign(direction=df["exporter"] + "->" + df["importer"])
-        keys = ["year", "direction"]
-        top = df.sort_values("value_kusd", ascending=False).drop_duplicates(keys)
-        out = df.groupby(keys, as_index=False).agg(
-            value_kusd=("value_kusd", "sum"), products=("product", "nunique")
-        ).merge(top[[*keys, "product", "value_kusd"]].rename(
-            columns={"product": "top_product", "value_kusd": "top_product_kusd"}), on=keys)
-        return out.sort_values(keys).reset_index(drop=True)
+        return trade_summary(self.backend, a, b)
+
+    # -- metrics (straits.metrics) ------------------------------------------------------
+    def rca(self, **options: Any) -> pd.DataFrame:
+        """Balassa RCA and RSCA: see :func:`straits.metrics.rca.rca`."""
+        from straits.metrics.rca import rca
+
+        return rca(self, **options)
+
+    def market_shares(self, **options: Any) -> pd.DataFrame:
+        """Exporters' market shares: see :func:`straits.metrics.shares.market_shares`."""
+        from straits.metrics.shares import market_shares
+
+        return market_shares(self, **options)
+
+    def totals(self, **options: Any) -> pd.DataFrame:
+        """Export and import totals: see :func:`straits.metrics.shares.totals`."""
+        from straits.metrics.shares import totals
+
+        return totals(self, **options)
+
+    def concentration(self, **options: Any) -> pd.DataFrame:
+        """Supplier HHI per product: see :func:`straits.metrics.concentration.concentration`."""
+        from straits.metrics.concentration import concentration
+
+        return concentration(self, **options)
+
+    def bilateral(self, a: str, b: str, **options: Any) -> pd.DataFrame:
+        """Bilateral indices of A and B: see :func:`straits.metrics.bilateral.bilateral`."""
+        from straits.metrics.bilateral import bilateral
+
+        return bilateral(self, a, b, **options)
+
+    def complexity(self, **options: Any) -> Any:
+        """ECI/PCI or Fitness: see :func:`straits.metrics.complexity.complexity`."""
+        from straits.metrics.complexity import complexity
+
+        return complexity(self, **options)
+
+    # -- security (straits.security) ----------------------------------------------------
+    def dependency(self, importer: str, **kw: Any) -> pd.DataFrame:
+        """Dependency screen; see :func:`straits.security.dependency.dependency`."""
+        from straits.security.dependency import dependency
+
+        return dependency(self, importer, **kw)
+
+    def dependency_all(self, **kw: Any) -> Any:
+        """Screen of every importer; see :func:`straits.security.dependency.dependency_all`."""
+        from straits.security.dependency import dependency_all
+
+        return dependency_all(self, **kw)
+
+    def mutual(self, a: str, b: str, **kw: Any) -> Any:
+        """Mutual dependence; see :func:`straits.security.mutual.mutual`."""
+        from straits.security.mutual import mutual
+
+        return mutual(self, a, b, **kw)
+
+    def shared_dependence(self, a: str, b: str, **kw: Any) -> pd.DataFrame:
+        """Shared dependence on a third economy; see :func:`straits.security.mutual.shared_dependence`."""
+        from straits.security.mutual import shared_dependence
+
+        return shared_dependence(self, a, b, **kw)
+
+    def shock(self, **kw: Any) -> pd.DataFrame:
+        """Restriction shock; see :func:`straits.security.shock.shock`."""
+        from straits.security.shock import shock
+
+        return shock(self, **kw)
+
+    def event(self, preset: str | None = None, **kw: Any) -> Any:
+        """Event replay; see :func:`straits.security.events.event`."""
+        from straits.security.events import event
+
+        return event(self, preset, **kw)
+
+    # -- reporter data and monthly series (straits.sources.reporter, security.monthly) ---
+    def reporter_flows(self, **kw: Any) -> pd.DataFrame:
+        """Stored reporter rows; see :func:`straits.sources.reporter.reporter_flows`."""
+        from straits.sources.reporter import reporter_flows
+
+        return reporter_flows(self, **kw)
+
+    def reporter_sources(self) -> pd.DataFrame:
+        """Reporter files loaded: source, layout, dataset, reporters, rows, value, periods."""
+        from straits.sources.reporter import require_reporter_data
+        from straits.warehouse.reporter_sql import sources
+
+        require_reporter_data(self)
+        return self.query(sources())
+
+    def mirror(self, reporter: str, partner: str, product: str, year: int) -> pd.DataFrame:
+        """Reporter vs mirror vs BACI; see :func:`straits.sources.reporter.mirror`."""
+        from straits.sources.reporter import mirror
+
+        return mirror(self, reporter, partner, product, year)
+
+    def monthly_event(self, preset: Any, importer: str | None = None, **kw: Any) -> Any:
+        """Monthly event replay; see :func:`straits.security.monthly.monthly_event`."""
+        from straits.security.monthly import monthly_event
+
+        return monthly_event(self, preset, importer=importer, **kw)
+
+    def watch(self, importer: str, **kw: Any) -> pd.DataFrame:
+        """Early-warning signals; see :func:`straits.security.watch.watch`."""
+        from straits.security.watch import watch
+
+        return watch(self, importer, **kw)
+
+    def has_monthly_data(self) -> bool:
+        """True when monthly reporter series are loaded (the event replay can go monthly)."""
+        from straits.warehouse.reporter_load import has_reporter_data
+
+        if not has_reporter_data(self.con):
+            return False
+        return bool(self.con.execute(
+            "SELECT count(*) > 0 FROM reporter_flows WHERE month IS NOT NULL").fetchall()[0][0])
+
+    # -- value chain (straits.valuechain) -----------------------------------------------
+    def chain(self, **kw: Any) -> pd.DataFrame:
+        """Shares of countries and firms on every chip input; see ``valuechain.chips.chain``."""
+        from straits.valuechain.chips import chain
+
+        return chain(**kw)
+
+    def chokepoints(self, **kw: Any) -> pd.DataFrame:
+        """Chip-supply chokepoints; see ``valuechain.chips.chokepoints``."""
+        from straits.valuechain.chips import chokepoints
+
+        return chokepoints(**kw)
+
+    def chain_pair(self, a: str, b: str, **kw: Any) -> pd.DataFrame:
+        """Two countries along the chip chain; see ``valuechain.chips.chain_pair``."""
+        from straits.valuechain.chips import chain_pair
+
+        return chain_pair(a, b, **kw)
+
+    def chain_downstream(self, input_id: str, **kw: Any) -> pd.DataFrame:
+        """Downstream paths of a chip input; see ``valuechain.chips.downstream``."""
+        from straits.valuechain.chips import downstream
+
+        return downstream(input_id, **kw)
+
+    def io_shock(self, **kw: Any) -> Any:
+        """Input-output supply-cut propagation; see ``valuechain.io.io_shock``."""
+        from straits.valuechain.io import io_shock
+
+        return io_shock(**kw)
+
+    def foreign_input_reliance(self, **kw: Any) -> Any:
+        """Face-value and look-through input reliance; see ``valuechain.io.foreign_input_reliance``."""
+        from straits.valuechain.io import foreign_input_reliance
+
+        return foreign_input_reliance(**kw)
+
+
+def _pandas(table: pa.Table) -> pd.DataFrame:
+    """Arrow -> pandas with the provenance carried into ``attrs``."""
+    from straits.provenance import attach, of
+
+    df = table.to_pandas()
+    prov = of(table)
+    return attach(df, prov) if prov is not None else df

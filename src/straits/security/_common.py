@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from straits.errors import UnknownCodeError, check_param
 from straits.reference import lookup
 from straits.reference.blocs import Party
-from straits.warehouse.queries import product_filter
+from straits.warehouse._inline import product_filter
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from straits import resolve
 from straits.errors import DataNotLoadedError, check_param
 from straits.reference.lookup import parse_products, resolve_country
 from straits.warehouse import queries, reporter_sql
@@ -122,13 +123,15 @@ def mirror(s, reporter: str, partner: str, product: str, year: int) -> pd.DataFr
     prods = parse_products(product)
     check_param("product", "mirror", bool(prods), "an HS code", product)
     rows = s.query(reporter_sql.mirror_totals(r.iso3, p.iso3, prods, int(year)))
+    hs6, _ = resolve.products(s, prods, func="mirror", strict=False)
     out = []
     for flow, other in (("import", "export"), ("export", "import")):
         own = rows[(rows["reporter"] == r.iso3) & (rows["flow"] == flow)]
         mir = rows[(rows["reporter"] == p.iso3) & (rows["flow"] == other)]
         exporter, importer = (p, r) if flow == "import" else (r, p)
         baci = s.query(queries.flows_total(years=[int(year)], exporters=exporter.codes,
-                                           importers=importer.codes, products=prods, by=()))
+                                           importers=importer.codes, products=hs6 or ["-"],
+                                           by=()))
         baci_usd = baci["value_kusd"].iloc[0] * 1000 if len(baci) else np.nan
         mirror_usd = mir["value_usd"].sum() if len(mir) else np.nan
         base = {"year": int(year), "reporter": r.iso3, "partner": p.iso3,

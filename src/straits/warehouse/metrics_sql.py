@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from straits.warehouse._inline import code_filter, product_filter, year_filter
 from straits.warehouse.backend import sql_literal
-from straits.warehouse.queries import code_filter, product_filter, year_filter
 
 #: HS level name -> number of digits kept
 LEVELS = {"hs2": 2, "hs4": 4, "hs6": 6}

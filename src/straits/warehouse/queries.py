@@ -1,44 +1,49 @@
-"""The relational queries over ``flows``, ``countries`` and ``products``, in one place.
+"""The core relational queries over ``flows``, ``countries`` and ``products``.
 
-Each function returns one complete SQL statement (DuckDB dialect, values inlined with
-:func:`~straits.warehouse.backend.sql_literal`) so it can run on DuckDB or be transpiled to
-Spark with :func:`~straits.warehouse.backend.to_dialect`. Filters use BACI numeric codes;
-ISO3 codes are joined on at the edge, in the final SELECT.
+Each function returns one :class:`~straits.warehouse.query.Query`: constant DuckDB-dialect
+text with ``$name`` parameters, and the values to bind. Filters use BACI numeric codes; ISO3
+codes are joined on at the edge, in the final ``SELECT``. Product filters take HS6 codes
+already expanded from prefixes and aliases (:func:`products_matching_prefixes`), so the scan
+tests one list membership per row instead of string prefixes.
+
+The filter fragments below are the only SQL shared between builders; each is constant text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from straits.warehouse.backend import sql_literal
+from straits.warehouse.query import Query, codes, strings
 
 
-def product_filter(products: Sequence[str] | None, column: str = "product") -> str:
-    """``TRUE`` or a disjunction of HS prefix matches (HS2, HS4 or HS6 codes)."""
-    if not products:
-        return "TRUE"
-    by_len: dict[int, list[str]] = {}
-    for p in products:
-        by_len.setdefault(len(p), []).append(p)
-    parts = [
-        f"{column} IN {sql_literal(codes)}" if n == 6 else f"left({column}, {n}) IN {sql_literal(codes)}"
-        for n, codes in sorted(by_len.items())
-    ]
-    return "(" + " OR ".join(parts) + ")"
+def in_list(param: str, column: str) -> str:
+    """Constant text of an optional membership filter: ``($p IS NULL OR list_contains($p, c))``.
+
+    ``param`` and ``column`` are identifiers written in this package, never caller values.
+    """
+    return f"(${param} IS NULL OR list_contains(${param}, {column}))"
 
 
-def code_filter(column: str, codes: Sequence[int] | None) -> str:
-    """``TRUE`` or ``column IN (...)`` for BACI country codes."""
-    if codes is None:
-        return "TRUE"
-    return f"{column} IN {sql_literal(tuple(int(c) for c in codes) or (-1,))}"
+_FLOW_FILTER = " AND ".join([
+    in_list("years", "f.year"), in_list("exporters", "f.exporter"),
+    in_list("importers", "f.importer"), in_list("products", "f.product"),
+])
+
+_FLOWS_SQL = f"""SELECT f.year, e.iso3 AS exporter, m.iso3 AS importer, f.product,
+       f.value_kusd, f.quantity_t
+FROM flows AS f
+JOIN countries AS e ON e.code = f.exporter
+JOIN countries AS m ON m.code = f.importer
+WHERE {_FLOW_FILTER}
+ORDER BY f.value_kusd DESC, f.year, exporter, importer, f.product
+LIMIT $limit OFFSET $offset"""
 
 
-def year_filter(years: Sequence[int] | None, column: str = "year") -> str:
-    """``TRUE`` or ``column IN (...)``."""
-    if years is None:
-        return "TRUE"
-    return f"{column} IN {sql_literal(tuple(int(y) for y in years) or (-1,))}"
+def flow_params(*, years: Sequence[int] | None, exporters: Sequence[int] | None,
+                importers: Sequence[int] | None, products: Sequence[str] | None) -> dict:
+    """The bound values of the standard flow filter (``None`` = no filter)."""
+    return {"years": codes(years), "exporters": codes(exporters),
+            "importers": codes(importers), "products": strings(products)}
 
 
 def flows(
@@ -48,17 +53,31 @@ def flows(
     importers: Sequence[int] | None,
     products: Sequence[str] | None,
     limit: int | None = None,
-) -> str:
-    """Bilateral flows with ISO3 codes: year, exporter, importer, product, value_kusd, quantity_t."""
-    lim = f"\nLIMIT {int(limit)}" if limit else ""
-    return f"""SELECT f.year, e.iso3 AS exporter, m.iso3 AS importer, f.product,
-       f.value_kusd, f.quantity_t
-FROM flows AS f
-JOIN countries AS e ON e.code = f.exporter
-JOIN countries AS m ON m.code = f.importer
-WHERE {year_filter(years, "f.year")} AND {code_filter("f.exporter", exporters)}
-  AND {code_filter("f.importer", importers)} AND {product_filter(products, "f.product")}
-ORDER BY f.value_kusd DESC, f.year, exporter, importer, f.product{lim}"""
+    offset: int = 0,
+) -> Query:
+    """Bilateral flows with ISO3 codes: year, exporter, importer, product, value_kusd, quantity_t.
+
+    Largest value first; ``limit``/``offset`` page through the result (``limit=None``: all).
+    """
+    params = flow_params(years=years, exporters=exporters, importers=importers,
+                         products=products)
+    # DuckDB reads LIMIT NULL as no limit
+    return Query("flows", _FLOWS_SQL, {**params, "limit": limit, "offset": int(offset)})
+
+
+_FLOWS_COUNT_SQL = f"SELECT count(*) AS n FROM flows AS f WHERE {_FLOW_FILTER}"
+
+
+def flows_count(*, years: Sequence[int] | None, exporters: Sequence[int] | None,
+                importers: Sequence[int] | None, products: Sequence[str] | None) -> Query:
+    """Number of flows matching the filter (the total behind a paged :func:`flows`)."""
+    return Query("flows_count", _FLOWS_COUNT_SQL, flow_params(
+        years=years, exporters=exporters, importers=importers, products=products))
+
+
+_TOTALS_BY = {
+    "year": "f.year", "exporter": "e.iso3", "importer": "m.iso3", "product": "f.product",
+}
 
 
 def flows_total(
@@ -68,42 +87,46 @@ def flows_total(
     importers: Sequence[int] | None,
     products: Sequence[str] | None,
     by: Sequence[str] = ("year",),
-) -> str:
+) -> Query:
     """Summed value and quantity grouped by ``by`` (a subset of year, exporter, importer, product).
 
     Exporter and importer are returned as ISO3; flows whose quantity is missing are counted
     in ``value_kusd`` but not in ``quantity_t`` (``quantity_rows`` says how many had one).
     """
-    allowed = {"year": "f.year", "exporter": "e.iso3", "importer": "m.iso3", "product": "f.product"}
-    keys = [allowed[b] + f" AS {b}" for b in by]
-    group = ", ".join(allowed[b] for b in by)
-    select = ", ".join(keys)
-    return f"""SELECT {select}{", " if keys else ""}sum(f.value_kusd) AS value_kusd,
+    unknown = [b for b in by if b not in _TOTALS_BY]
+    if unknown:
+        raise ValueError(f"flows_total: cannot group by {unknown}")
+    # the grouping keys are picked from the constant map above, never from caller text
+    keys = ", ".join(f"{_TOTALS_BY[b]} AS {b}" for b in by)
+    group = ", ".join(_TOTALS_BY[b] for b in by)
+    sql = f"""SELECT {keys}{", " if keys else ""}sum(f.value_kusd) AS value_kusd,
        sum(f.quantity_t) AS quantity_t, count(f.quantity_t) AS quantity_rows,
        count(*) AS flows
 FROM flows AS f
 JOIN countries AS e ON e.code = f.exporter
 JOIN countries AS m ON m.code = f.importer
-WHERE {year_filter(years, "f.year")} AND {code_filter("f.exporter", exporters)}
-  AND {code_filter("f.importer", importers)} AND {product_filter(products, "f.product")}
+WHERE {_FLOW_FILTER}
 {"GROUP BY " + group if keys else ""}
 {"ORDER BY " + group if keys else ""}"""
+    return Query("flows_total", sql, flow_params(
+        years=years, exporters=exporters, importers=importers, products=products))
 
 
-def datasets() -> str:
+def datasets() -> Query:
     """What the warehouse holds, one row per dataset and year."""
-    return """SELECT dataset, hs, release, year, rows, value_kusd, source, loaded_at
-FROM releases ORDER BY dataset, year"""
+    return Query("datasets", """SELECT dataset, hs, release, year, rows, value_kusd, source,
+       loaded_at FROM releases ORDER BY dataset, year""")
 
 
-def loaded_years(dataset: str = "baci") -> str:
-    """Years of a dataset present in the warehouse."""
-    return f"SELECT year FROM releases WHERE dataset = {sql_literal(dataset)} ORDER BY year"
+def products() -> Query:
+    """The loaded release's product table: product (HS6), description, hs.
+
+    Small (about 5,000 rows for a full release), so prefix and word matching happen on the
+    Arrow result (:mod:`straits.reference.lookup`) instead of in engine-specific SQL.
+    """
+    return Query("products", "SELECT product, description, hs FROM products ORDER BY product")
 
 
-def products_matching(words: Sequence[str]) -> str:
-    """Products of the loaded release whose description contains every word."""
-    cond = " AND ".join(
-        f"contains(lower(description), {sql_literal(w.lower())})" for w in words
-    ) or "TRUE"
-    return f"SELECT product, description, hs FROM products WHERE {cond} ORDER BY product"
+def country_labels() -> Query:
+    """BACI code -> ISO3 of the loaded release's country table."""
+    return Query("country_labels", "SELECT code, iso3 FROM countries ORDER BY code")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from straits.warehouse._inline import product_filter, year_filter
 from straits.warehouse.backend import sql_literal
-from straits.warehouse.queries import product_filter, year_filter
 
 
 def _in(column: str, values: Sequence[str] | None) -> str:

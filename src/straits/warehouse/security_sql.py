@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from straits.warehouse._inline import code_filter, product_filter, year_filter
 from straits.warehouse.backend import sql_literal
-from straits.warehouse.queries import code_filter, product_filter, year_filter
 
 PartyMap = Sequence[tuple[int, int]]
 Labels = Sequence[tuple[int, str]]
