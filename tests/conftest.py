@@ -39,6 +39,13 @@ def session(_isolated_cache):
 
 
 @pytest.fixture(scope="session")
+def wh(session):
+    """The default warehouse as an engine sees it: a Warehouse backend (DuckDB here; the
+    Spark parity suite parametrises engine tests over backends)."""
+    return session.backend
+
+
+@pytest.fixture(scope="session")
 def shared() -> Path:
     """The real published data beside the repository (../shared/data)."""
     if not SHARED.exists():
