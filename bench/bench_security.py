@@ -55,8 +55,8 @@ def make_three_years(src: str, dest: str) -> None:
                 "FROM src.flows")
         con.execute("INSERT INTO flows SELECT * FROM src.flows")
         for y in (2028, 2029, 2030):
-            con.execute(f"INSERT INTO releases SELECT dataset, hs, release, {y}, rows, "
-                        "value_kusd, source, bytes, loaded_at FROM src.releases")
+            con.execute(f"INSERT INTO releases BY NAME SELECT * REPLACE ({y} AS year) "
+                        "FROM src.releases")
 
 
 def main() -> None:

@@ -23,8 +23,11 @@ def tiny_warehouse(
         for year, flows in flows_by_year.items():
             rows = [(year, e, m, p, float(v)) for e, m, p, v in flows]
             con.executemany("INSERT INTO flows VALUES (?, ?, ?, ?, ?, NULL)", rows)
-            con.execute("INSERT INTO releases VALUES ('baci', 'HS17', 'T', ?, ?, ?, 'tiny', 0, now())",
-                        [year, len(rows), sum(r[4] for r in rows)])
+            con.execute("INSERT INTO releases (dataset, hs, release, year, rows, value_kusd, "
+                        "source, bytes, loaded_at, min_value_kusd, has_quantity) VALUES "
+                        "('baci', 'HS17', 'T', ?, ?, ?, 'tiny', 0, now(), ?, FALSE)",
+                        [year, len(rows), sum(r[4] for r in rows),
+                         min((r[4] for r in rows), default=None)])
         if products:
             con.executemany("INSERT INTO products VALUES (?, ?, 'HS17')", list(products.items()))
         con.execute("INSERT INTO meta VALUES ('baci_citation', 'tiny test world')")

@@ -244,11 +244,21 @@ def _insert_text_path(con: duckdb.DuckDBPyConnection, src: str, path: Path) -> i
 
 
 def _record(con: duckdb.DuckDBPyConnection, release: BaciRelease, summary: dict, path: Path) -> None:
-    """Catalog row of a loaded year (provenance: release, source file, size, time)."""
+    """Catalog row of a loaded year: provenance and what the year holds.
+
+    Release, source file, size and time; flow count, smallest value kept and whether
+    quantities are present (what a cross-year comparison must know).
+    """
+    floor, has_q = con.execute(
+        "SELECT min(value_kusd), count(quantity_t) > 0 FROM flows WHERE year = ?",
+        [summary["year"]]).fetchone()
     con.execute(
-        "INSERT OR REPLACE INTO releases VALUES ('baci', ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO releases (dataset, hs, release, year, rows, value_kusd, source, "
+        "bytes, loaded_at, min_value_kusd, has_quantity) "
+        "VALUES ('baci', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [release.hs, release.release, summary["year"], summary["rows"], summary["value_kusd"],
-         path.name, path.stat().st_size, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+         path.name, path.stat().st_size, dt.datetime.now(dt.UTC).replace(tzinfo=None), floor,
+         has_q],
     )
 
 

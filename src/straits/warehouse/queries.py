@@ -113,9 +113,13 @@ WHERE {_FLOW_FILTER}
 
 
 def datasets() -> Query:
-    """What the warehouse holds, one row per dataset and year."""
-    return Query("datasets", """SELECT dataset, hs, release, year, rows, value_kusd, source,
-       loaded_at FROM releases ORDER BY dataset, year""")
+    """What the warehouse holds, one row per dataset and year.
+
+    With the smallest value kept and whether quantities are present: what a cross-year
+    comparison must know.
+    """
+    return Query("datasets", """SELECT dataset, hs, release, year, rows, value_kusd,
+       min_value_kusd, has_quantity, source, loaded_at FROM releases ORDER BY dataset, year""")
 
 
 def products() -> Query:

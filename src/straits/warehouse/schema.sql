@@ -39,6 +39,11 @@ CREATE TABLE IF NOT EXISTS releases (
     loaded_at   TIMESTAMP NOT NULL,
     PRIMARY KEY (dataset, year)
 );
+-- What each loaded year holds, so cross-year comparisons can put two years on one footing:
+-- the smallest value kept (an extract that drops small flows has a higher floor) and whether
+-- quantities are present. Added after 0.1: warehouses written before get the columns here.
+ALTER TABLE releases ADD COLUMN IF NOT EXISTS min_value_kusd DOUBLE;
+ALTER TABLE releases ADD COLUMN IF NOT EXISTS has_quantity BOOLEAN;
 
 CREATE TABLE IF NOT EXISTS meta (
     key    VARCHAR PRIMARY KEY,
