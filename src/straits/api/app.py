@@ -55,7 +55,7 @@ def trade_summary(a: str = "KOR", b: str = "JPN") -> list[dict]:
 @app.get("/eci")
 def eci(country: str | None = None) -> list[dict]:
     """Published Atlas ECI with the rank by value within the file: year, iso3, eci, rank, n."""
-    from straits.report.atlas import eci_ranked
+    from straits.sources.atlas import eci_ranked
 
     df = eci_ranked()
     if country:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from straits.report.atlas import eci_ranked
 from straits.report.charts import PALETTE, Series, line_chart
 from straits.report.model import Missing, Rendered, Table
+from straits.sources.atlas import eci_ranked
 
 KEY = "complexity"
 SOURCES = ("atlas",)
