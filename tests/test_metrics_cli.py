@@ -30,11 +30,15 @@ def run_csv(*args: str) -> pd.DataFrame:
      ["product", "total_kusd", "hhi", "top_exporter", "top_share", "n_exporters"]),
     (["concentration", "--importer", "JPN"],
      ["product", "total_kusd", "hhi", "top_exporter", "top_share", "n_exporters"]),
-    (["bilateral", "KOR", "JPN", "--year", "2024"], ["index", "direction", "value"]),
-    (["complexity", "--year", "2024"], ["country", "eci", "rank", "diversity"]),
-    (["complexity", "--products"], ["product", "pci", "ubiquity"]),
-    (["complexity", "--level", "hs4", "--method", "fitness"],
+    (["bilateral", "KOR", "JPN", "--year", "2024"], ["index", "direction", "value", "unit"]),
+    (["complexity", "--year", "2024", "--min-products", "2"],
+     ["country", "eci", "rank", "diversity"]),
+    (["complexity", "--products", "--min-products", "2"], ["product", "pci", "ubiquity"]),
+    (["complexity", "--level", "hs4", "--method", "fitness", "--min-products", "2"],
      ["country", "fitness", "rank", "diversity"]),
+    (["eci", "--country", "KOR,JPN"], ["country", "eci", "rank", "n_ranked"]),
+    (["eci", "--year", "2020-2023", "--country", "KOR"],
+     ["year", "country", "eci", "rank", "n_ranked"]),
 ])
 def test_contract_columns(session, args, columns):
     df = run_csv(*args)
@@ -69,9 +73,23 @@ def test_table_output_and_errors(session):
     assert bad.exit_code == 2 and "Error:" in bad.output
     bad = runner.invoke(app, ["complexity", "--method", "magic"])
     assert bad.exit_code == 2 and "'method' parameter" in bad.output
+    small = runner.invoke(app, ["complexity"])
+    assert small.exit_code == 2 and "too small to rank economies" in small.output
+    assert "Ingest a full BACI release" in small.output and "straits eci" in small.output
+    for args, says in ((["bilateral", "KOR", "KOR"], "different economies"),
+                       (["bilateral", "KOR", "KOR+JPN"], "different economies"),
+                       (["rca", "--country="], "'country' parameter"),
+                       (["shares", "--product", "811292", "--importer="], "'importer' parameter"),
+                       (["concentration", "--product="], "'product' parameter"),
+                       (["eci", "--country", "EU27"], "is a bloc"),
+                       (["eci", "--year", "1990"], "1995-2023")):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2 and says in res.output, (args, res.output)
+        assert "Traceback" not in res.output
 
 
-@pytest.mark.parametrize("cmd", ["rca", "shares", "concentration", "bilateral", "complexity"])
+@pytest.mark.parametrize("cmd", ["rca", "shares", "concentration", "bilateral", "complexity",
+                                 "eci"])
 def test_help(cmd):
     res = runner.invoke(app, [cmd, "--help"])
     assert res.exit_code == 0 and "--format" in res.stdout and "--out" in res.stdout

@@ -32,12 +32,16 @@ FLOWS = [
     (156, 410, "850511", 50), (156, 392, "850511", 30), (156, 410, "280429", 10),
 ]
 COUNTRIES = [(410, "KOR"), (392, "JPN"), (156, "CHN")]
+PRODUCTS = {"280429": "rare gases", "811292": "gallium, germanium", "850511": "magnets"}
+#: the 3 x 3 space is far below the product-space guard; these hand cases lower it
+SMALL = {"min_products": 2, "min_economies": 1}
 
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
     flows = {year: [(e, m, p, v * scale) for e, m, p, v in FLOWS] for year, scale in ((2020, 1), (2021, 2))}
-    s = tiny_warehouse(tmp_path_factory.mktemp("tiny-metrics") / "tiny.duckdb", COUNTRIES, flows)
+    s = tiny_warehouse(tmp_path_factory.mktemp("tiny-metrics") / "tiny.duckdb", COUNTRIES, flows,
+                       PRODUCTS)
     yield s
     s.close()
 
@@ -125,7 +129,7 @@ def test_complexity_by_hand(tiny):
     # l2 = (3 + sqrt5)/8 with eigenvector (-(1+sqrt5)/4, (sqrt5-1)/4, 1); flipped to follow
     # diversity, standardised: ECI = ((3+sqrt5)/4, (sqrt5-3)/4, -sqrt5/2).
     r5 = math.sqrt(5)
-    countries, products = complexity(tiny, year=2020)
+    countries, products = complexity(tiny, year=2020, **SMALL)
     e = countries.set_index("country")["eci"]
     assert e["KOR"] == pytest.approx((3 + r5) / 4)
     assert e["JPN"] == pytest.approx((r5 - 3) / 4)
@@ -135,22 +139,22 @@ def test_complexity_by_hand(tiny):
     assert p["850511"] == pytest.approx(-r5 / 2)                     # CHN's only product
     assert e["KOR"] == pytest.approx((p["280429"] + p["811292"]) / 2)  # ECI = mean PCI
     assert list(products.columns) == ["year", "product", "pci", "ubiquity"]
-    avg = complexity(tiny, year=[2020, 2021], average=True).countries
+    avg = complexity(tiny, year=[2020, 2021], average=True, **SMALL).countries
     assert avg["year"].unique().tolist() == [2021]
     np.testing.assert_allclose(avg.set_index("country")["eci"][e.index], e)
-    fit = complexity(tiny, year=2020, method="fitness").countries
+    fit = complexity(tiny, year=2020, method="fitness", **SMALL).countries
     assert fit.columns.tolist() == ["year", "country", "fitness", "rank", "diversity"]
 
 
 def test_space_functions(tiny):
-    ph = proximity(tiny, year=2020).set_index(["product_1", "product_2"])["proximity"]
+    ph = proximity(tiny, year=2020, **SMALL).set_index(["product_1", "product_2"])["proximity"]
     assert ph["280429", "811292"] == 0.5 and ph["811292", "850511"] == 0.5   # 1 / max(u)
     assert ("280429", "850511") not in ph.index
-    d = density(tiny, year=2020, country="CHN").set_index("product")
+    d = density(tiny, year=2020, country="CHN", **SMALL).set_index("product")
     # CHN has 850511 only; phi row sums 280429: 1.5, 811292: 2, 850511: 1.5
     assert d.loc["811292", "density"] == pytest.approx(0.5 / 2)
     assert d.loc["850511", "mcp"] == 1 and d.loc["850511", "cog"] == 0
-    o = outlook(tiny, year=2020)
+    o = outlook(tiny, year=2020, **SMALL)
     assert o["coi"].mean() == pytest.approx(0, abs=1e-12)
 
 
@@ -159,15 +163,15 @@ def test_shortcuts_and_errors(tiny):
     assert tiny.market_shares(year=2020, product="850511").shape[0] == 2
     assert tiny.concentration(year=2020).shape[0] == 3
     assert tiny.bilateral("KOR", "JPN", year=2020).shape[0] == 6
-    assert tiny.complexity(year=2020).countries.shape[0] == 3
+    assert tiny.complexity(year=2020, **SMALL).countries.shape[0] == 3
     with pytest.raises(ParameterError, match="'level' parameter of rca"):
         rca(tiny, year=2020, level="hs5")
     with pytest.raises(ParameterError, match="'method' parameter of complexity"):
-        complexity(tiny, year=2020, method="pagerank")
+        complexity(tiny, year=2020, method="pagerank", **SMALL)
     with pytest.raises(ParameterError, match="'top' parameter"):
         market_shares(tiny, year=2020, top=0)
     with pytest.raises(ParameterError, match="'threshold'"):
-        complexity(tiny, year=2020, threshold=-1)
+        complexity(tiny, year=2020, threshold=-1, **SMALL)
     with pytest.raises(DataNotLoadedError):
         concentration(tiny, year=1999)
     with pytest.raises(UnknownCodeError):
@@ -175,14 +179,45 @@ def test_shortcuts_and_errors(tiny):
 
 
 def test_blocs_are_one_economy(tiny):
-    # bloc KOR+JPN: its own trade (KOR->JPN 40, JPN->KOR 20) is internal, so its exports are
-    # KOR->CHN 30 + JPN->CHN 40 = 70, all to CHN; CHN imports 70 of 220 world exports
+    # bloc B = KOR+JPN: its own trade (KOR->JPN 10 + 30, JPN->KOR 20 = 60) is internal and
+    # left out everywhere, the world totals included: world exports 220 - 60 = 160, by
+    # product 280429: 10 (CHN), 811292: 30 (B), 850511: 120 (B 40, CHN 80). B exports
+    # KOR->CHN 30 + JPN->CHN 40 = 70, all to CHN; CHN imports 70 of the 160.
     b = bilateral(tiny, "KOR+JPN", "CHN", year=2020).set_index(["index", "direction"])["value"]
-    assert b["trade_intensity", "KOR+JPN->CHN"] == pytest.approx(1 / (70 / 220))
+    assert b["trade_intensity", "KOR+JPN->CHN"] == pytest.approx(1 / (70 / 160))
     assert b.attrs["source"] == "tiny test world"
     with pytest.raises(ParameterError, match="'a' parameter of bilateral"):
         bilateral(tiny, "KOR,JPN", "CHN", year=2020)
-    d = density(tiny, year=2020, country="KOR+JPN")
-    assert sorted(d["country"].unique()) == ["JPN", "KOR"]
+    r = rca(tiny, year=2020, country="KOR+JPN").set_index("product")["rca"]
+    assert r.index.tolist() == ["811292", "850511"]                     # one exporter
+    assert r["811292"] == pytest.approx((30 / 70) / (30 / 160))          # 16/7
+    assert r["850511"] == pytest.approx((40 / 70) / (120 / 160))         # 16/21
+    sh = market_shares(tiny, year=2020, importer="KOR+JPN")
+    assert sh["exporter"].unique().tolist() == ["CHN"]                   # never KOR or JPN
+    assert sh.set_index("product")["value_kusd"].to_dict() == {"280429": 10, "850511": 80}
+    conc = concentration(tiny, year=2020, importer="KOR+JPN").set_index("product")
+    assert conc["top_exporter"].tolist() == ["CHN", "CHN"] and (conc["hhi"] == 1).all()
+    t = totals(tiny, year=2020, level="total", country="KOR+JPN").iloc[0]
+    assert (t["country"], t["exports_kusd"], t["imports_kusd"]) == ("KOR+JPN", 70, 90)
+    # as exporters to CHN, KOR and JPN stay two economies when not named as a bloc
+    cn = market_shares(tiny, year=2020, importer="CHN")
+    assert dict(zip(cn["exporter"], cn["value_kusd"], strict=True)) == {"JPN": 40, "KOR": 30}
+    # in the product space B is one row: RCA (-, 16/7, 16/21) -> M = (0, 1, 0)
+    d = density(tiny, year=2020, country="KOR+JPN", **SMALL)
+    assert d["country"].unique().tolist() == ["KOR+JPN"]
+    assert d.set_index("product")["mcp"].to_dict() == {"280429": 0, "811292": 1, "850511": 0}
     with pytest.raises(UnknownCodeError):
-        density(tiny, year=2020, country="Atlantis")
+        density(tiny, year=2020, country="Atlantis", **SMALL)
+    with pytest.raises(ParameterError, match="do not overlap"):
+        market_shares(tiny, year=2020, importer="KOR+JPN,JPN")
+
+
+def test_product_space_guard(tiny):
+    with pytest.raises(DataNotLoadedError, match="too small to rank economies"):
+        complexity(tiny, year=2020)
+    with pytest.raises(DataNotLoadedError, match="ingest a full BACI release|Ingest a full"):
+        density(tiny, year=2020)
+    res = complexity(tiny, year=2020, **SMALL)
+    from straits.provenance import of
+
+    assert any("guard lowered" in n for n in of(res.countries).notes)

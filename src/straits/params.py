@@ -303,6 +303,24 @@ class Text(Constraint):
         return [*super().invalid(), "", "x" * (self.max_len + 1), 5]
 
 
+@dataclass
+class Flag(Constraint):
+    """A switch: ``True`` or ``False`` (not ``1``, not ``"yes"``)."""
+
+    none_ok: bool = False
+    expected: str = "True or False"
+
+    def check(self, name: str, func: str, value: object) -> None:  # noqa: D102
+        if not isinstance(value, bool):
+            _fail(name, func, self.expected, value)
+
+    def example(self) -> object:  # noqa: D102
+        return False
+
+    def invalid(self) -> list[object]:  # noqa: D102
+        return [*super().invalid(), "yes", 1, 0.0]
+
+
 def _resolve_party(name: str, func: str, spec: str):
     from straits.reference.blocs import resolve_party
 

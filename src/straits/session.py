@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
+    from straits.metrics.complexity import ComplexityResult
     from straits.warehouse.protocol import Warehouse
 
 
@@ -233,41 +234,85 @@ class Session:
         return trade_summary(self.backend, a, b)
 
     # -- metrics (straits.metrics) ------------------------------------------------------
-    def rca(self, **options: Any) -> pd.DataFrame:
+    def rca(self, *, year: int | Sequence[int] | None = None,
+            country: str | Sequence[str] | None = None,
+            product: str | Sequence[str] | None = None, level: str = "hs6") -> pd.DataFrame:
         """Balassa RCA and RSCA: see :func:`straits.metrics.rca.rca`."""
         from straits.metrics.rca import rca
 
-        return rca(self, **options)
+        return rca(self.backend, year=year, country=country, product=product, level=level)
 
-    def market_shares(self, **options: Any) -> pd.DataFrame:
+    def market_shares(self, *, year: int | Sequence[int] | None = None,
+                      product: str | Sequence[str] | None = None,
+                      importer: str | Sequence[str] | None = None, top: int | None = None,
+                      level: str = "hs6") -> pd.DataFrame:
         """Exporters' market shares: see :func:`straits.metrics.shares.market_shares`."""
         from straits.metrics.shares import market_shares
 
-        return market_shares(self, **options)
+        return market_shares(self.backend, year=year, product=product, importer=importer,
+                             top=top, level=level)
 
-    def totals(self, **options: Any) -> pd.DataFrame:
+    def totals(self, *, year: int | Sequence[int] | None = None, level: str = "hs6",
+               country: str | Sequence[str] | None = None,
+               product: str | Sequence[str] | None = None) -> pd.DataFrame:
         """Export and import totals: see :func:`straits.metrics.shares.totals`."""
         from straits.metrics.shares import totals
 
-        return totals(self, **options)
+        return totals(self.backend, year=year, level=level, country=country, product=product)
 
-    def concentration(self, **options: Any) -> pd.DataFrame:
+    def concentration(self, *, year: int | Sequence[int] | None = None,
+                      product: str | Sequence[str] | None = None,
+                      importer: str | Sequence[str] | None = None, by_importer: bool = False,
+                      level: str = "hs6") -> pd.DataFrame:
         """Supplier HHI per product: see :func:`straits.metrics.concentration.concentration`."""
         from straits.metrics.concentration import concentration
 
-        return concentration(self, **options)
+        return concentration(self.backend, year=year, product=product, importer=importer,
+                             by_importer=by_importer, level=level)
 
-    def bilateral(self, a: str, b: str, **options: Any) -> pd.DataFrame:
+    def bilateral(self, a: str, b: str, *, year: int | Sequence[int] | None = None,
+                  level: str = "hs6", product: str | Sequence[str] | None = None) -> pd.DataFrame:
         """Bilateral indices of A and B: see :func:`straits.metrics.bilateral.bilateral`."""
         from straits.metrics.bilateral import bilateral
 
-        return bilateral(self, a, b, **options)
+        return bilateral(self.backend, a, b, year=year, level=level, product=product)
 
-    def complexity(self, **options: Any) -> Any:
-        """ECI/PCI or Fitness: see :func:`straits.metrics.complexity.complexity`."""
+    def grubel_lloyd_by_product(self, a: str, b: str, *,
+                                year: int | Sequence[int] | None = None, level: str = "hs6",
+                                product: str | Sequence[str] | None = None) -> pd.DataFrame:
+        """Grubel-Lloyd per product: see :func:`straits.metrics.bilateral.grubel_lloyd_by_product`."""
+        from straits.metrics.bilateral import grubel_lloyd_by_product
+
+        return grubel_lloyd_by_product(self.backend, a, b, year=year, level=level,
+                                       product=product)
+
+    def complexity(self, *, year: int | Sequence[int] | None = None, level: str = "hs6",
+                   method: str = "eci", threshold: float = 1.0, min_exports: float = 0.0,
+                   average: bool = False, product: str | Sequence[str] | None = None,
+                   country: str | Sequence[str] | None = None,
+                   min_products: int | None = None,
+                   min_economies: int | None = None) -> ComplexityResult:
+        """ECI/PCI or Fitness: see :func:`straits.metrics.complexity.complexity`.
+
+        ``min_products`` / ``min_economies`` ``None`` keep the guard's defaults.
+        """
+        from straits.metrics import _space
         from straits.metrics.complexity import complexity
 
-        return complexity(self, **options)
+        return complexity(self.backend, year=year, level=level, method=method,
+                          threshold=threshold, min_exports=min_exports, average=average,
+                          product=product, country=country,
+                          min_products=_space.MIN_PRODUCTS if min_products is None
+                          else min_products,
+                          min_economies=_space.MIN_ECONOMIES if min_economies is None
+                          else min_economies)
+
+    def published_eci(self, *, country: str | Sequence[str] | None = None,
+                      year: int | Sequence[int] | None = None) -> pd.DataFrame:
+        """The Atlas's published ECI, ranked by value: see :func:`straits.metrics.eci.published_eci`."""
+        from straits.metrics.eci import published_eci
+
+        return published_eci(self.backend, country=country, year=year)
 
     # -- security (straits.security) ----------------------------------------------------
     def dependency(self, importer: str, **kw: Any) -> pd.DataFrame:

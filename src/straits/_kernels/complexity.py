@@ -188,7 +188,8 @@ def coi_cog(M, phi: np.ndarray, dens: np.ndarray, r: Reflections) -> tuple[np.nd
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.nan_to_num(phi * (kp / phi.sum(axis=1))[:, np.newaxis], nan=0.0)
     cog = (1 - Md) * ((1 - Md) @ w) / r.eci_std
-    return (coi - coi.mean()) / coi.std(), cog
+    with np.errstate(divide="ignore", invalid="ignore"):  # one economy: no spread, NaN
+        return (coi - coi.mean()) / coi.std(), cog
 
 
 class Fitness(NamedTuple):

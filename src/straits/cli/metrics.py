@@ -1,7 +1,9 @@
-"""Metric commands: rca, shares, concentration, bilateral, complexity.
+"""Metric commands: rca, shares, concentration, bilateral, complexity, eci.
 
 Column names are a contract (scripts rely on them); a ``year`` column is added in front
-only when several years are asked for (``--year 2019-2023``).
+only when several years are asked for (``--year 2019-2023``). Under a table the command
+prints the result's method line, its provenance notes (the bloc rule when a bloc is named)
+and its source.
 """
 
 from __future__ import annotations
@@ -14,10 +16,14 @@ from straits.cli._common import DbOpt, Format, FormatOpt, OutOpt, emit, open_ses
 
 YearsOpt = Annotated[
     str | None,
-    typer.Option("--year", "-y", help="Year or range, e.g. 2024 or 2019-2024 (default: latest)."),
+    typer.Option("--year", "-y", help="Year or range, e.g. 2024 or 2019-2024 "
+                                      "(default: the latest loaded year)."),
 ]
 LevelOpt = Annotated[str, typer.Option("--level", help="Product level: hs6, hs4 or hs2.")]
-UNITS = "Values in thousand USD (BACI, FOB); shares as fractions 0-1."
+ProductOpt = Annotated[str | None, typer.Option(
+    help="HS code(s) or prefix(es), or product names: 811292,2504 (default: every loaded "
+         "product).")]
+BLOC = "A bloc (EU27, ASEAN, G7, KOR+JPN) is one economy: trade inside it is left out."
 
 
 def _years(text: str | None) -> list[int] | None:
@@ -30,33 +36,47 @@ def _years(text: str | None) -> list[int] | None:
 def _cut(df, columns: list[str]):
     """Contract columns, with ``year`` in front when the table spans several years."""
     multi = "year" in df.columns and df["year"].nunique() > 1
-    return df[(["year"] if multi else []) + columns]
+    out = df[(["year"] if multi else []) + columns]
+    out.attrs = df.attrs
+    return out
+
+
+def _show(df, fmt: Format, out, title: str) -> None:
+    """Emit with the provenance's method, notes and source under a terminal table."""
+    from straits.provenance import of
+
+    prov = of(df)
+    notes = [prov.method, *prov.notes] if prov else []
+    emit(df, fmt, out, title=title, source=prov.source if prov else None, notes=notes)
 
 
 def rca(
     year: YearsOpt = None,
-    country: Annotated[str | None, typer.Option(help="Exporter(s): KOR or KOR,JPN.")] = None,
-    product: Annotated[str | None, typer.Option(help="HS prefix(es): 811292,2504.")] = None,
+    country: Annotated[str | None, typer.Option(
+        help=f"Economies to report: KOR, KOR,JPN or EU27. {BLOC}")] = None,
+    product: ProductOpt = None,
     level: LevelOpt = "hs6",
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
-    """Revealed comparative advantage: country, product, rca, rsca."""
+    """Revealed comparative advantage (Balassa): country, product, rca, rsca; highest first."""
     from straits.metrics.rca import rca as run
 
     with open_session(db) as s:
-        df = run(s, year=_years(year), country=country, product=product, level=level)
-        emit(_cut(df, ["country", "product", "rca", "rsca"]), fmt, out,
-             title="Revealed comparative advantage (Balassa)", source=df.attrs["source"],
-             notes=["rca = (x_cp / X_c) / (x_wp / X_w) over the loaded products; "
-                    "rsca = (rca - 1) / (rca + 1)."])
+        df = run(s.backend, year=_years(year), country=country, product=product, level=level)
+        df = df.sort_values(["year", "rca", "country", "product"],
+                            ascending=[True, False, True, True], kind="stable")
+        _show(_cut(df, ["country", "product", "rca", "rsca"]), fmt, out,
+              "Revealed comparative advantage (Balassa)")
 
 
 def shares(
-    product: Annotated[str, typer.Option(help="HS product(s): 811292.")],
+    product: Annotated[str, typer.Option(help="HS code(s) or product names: 811292.")],
     year: YearsOpt = None,
-    importer: Annotated[str | None, typer.Option(help="Market: importer(s), e.g. KOR.")] = None,
+    importer: Annotated[str | None, typer.Option(
+        help="Market: an importer (KOR), a bloc (EU27: its imports from outside it) or "
+             "several pooled (KOR,JPN); default world exports.")] = None,
     top: Annotated[int | None, typer.Option(help="Keep the N largest exporters.")] = None,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
@@ -66,16 +86,19 @@ def shares(
     from straits.metrics.shares import market_shares
 
     with open_session(db) as s:
-        df = market_shares(s, year=_years(year), product=product, importer=importer, top=top)
+        df = market_shares(s.backend, year=_years(year), product=product, importer=importer,
+                           top=top)
         market = f"imports of {importer}" if importer else "world exports"
-        emit(_cut(df, ["product", "exporter", "value_kusd", "share"]), fmt, out,
-             title=f"Market shares: {market}", source=df.attrs["source"], notes=[UNITS])
+        _show(_cut(df, ["product", "exporter", "value_kusd", "share"]), fmt, out,
+              f"Market shares: {market}")
 
 
 def concentration(
     year: YearsOpt = None,
-    product: Annotated[str | None, typer.Option(help="HS product(s): 811292,2504.")] = None,
-    importer: Annotated[str | None, typer.Option(help="Importer(s) whose imports to measure.")] = None,
+    product: ProductOpt = None,
+    importer: Annotated[str | None, typer.Option(
+        help="Measure these importers' imports (a bloc: from outside it) instead of world "
+             "exports.")] = None,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
@@ -84,17 +107,14 @@ def concentration(
     from straits.metrics.concentration import concentration as run
 
     with open_session(db) as s:
-        df = run(s, year=_years(year), product=product, importer=importer)
+        df = run(s.backend, year=_years(year), product=product, importer=importer)
         cols = ["product", "total_kusd", "hhi", "top_exporter", "top_share", "n_exporters"]
-        emit(_cut(df, cols), fmt, out, title="Supplier concentration (HHI)",
-             source=df.attrs["source"],
-             notes=["hhi = sum of squared exporter shares (0-1); 0.25+ is highly concentrated.",
-                    UNITS])
+        _show(_cut(df, cols), fmt, out, "Supplier concentration (HHI)")
 
 
 def bilateral(
-    a: Annotated[str, typer.Argument(help="Economy A (ISO3, name or code).")],
-    b: Annotated[str, typer.Argument(help="Economy B.")],
+    a: Annotated[str, typer.Argument(help="Economy or bloc A (ISO3, name, code, EU27, KOR+JPN).")],
+    b: Annotated[str, typer.Argument(help="Economy or bloc B, different from A.")],
     year: YearsOpt = None,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
@@ -104,11 +124,9 @@ def bilateral(
     from straits.metrics.bilateral import bilateral as run
 
     with open_session(db) as s:
-        df = run(s, a, b, year=_years(year))
-        emit(_cut(df, ["index", "direction", "value"]), fmt, out,
-             title=f"Bilateral indices {a} / {b}", source=df.attrs["source"],
-             notes=["trade_intensity: 1 = neutral; complementarity and export_similarity: "
-                    "0-100; grubel_lloyd: 0-1. Over the loaded products only."])
+        df = run(s.backend, a, b, year=_years(year))
+        _show(_cut(df, ["index", "direction", "value", "unit"]), fmt, out,
+              f"Bilateral indices {a} / {b}")
 
 
 def complexity(
@@ -116,30 +134,57 @@ def complexity(
     level: LevelOpt = "hs6",
     method: Annotated[str, typer.Option(help="eci (Hidalgo-Hausmann) or fitness.")] = "eci",
     products: Annotated[bool, typer.Option("--products", help="Show products (PCI).")] = False,
-    min_exports: Annotated[float, typer.Option(help="Drop countries exporting less "
+    country: Annotated[str | None, typer.Option(
+        help=f"Show only these economies, ranked among all. {BLOC}")] = None,
+    min_exports: Annotated[float, typer.Option(help="Drop economies exporting less "
                                                     "(thousand USD).")] = 0.0,
+    min_products: Annotated[int | None, typer.Option(
+        help="Lower the product-space guard (default 400 products with RCA >= 1; see "
+             "docs/metrics.md before you do).")] = None,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
-    """Economic complexity of countries (or products with --products)."""
+    """Economic complexity of economies (or products with --products) on a full release.
+
+    Refuses a product space too small to rank economies (the embedded extract's 30 codes):
+    ingest a full BACI release, or use `straits eci` for the published Atlas values.
+    """
     from straits.metrics.complexity import COLUMNS
-    from straits.metrics.complexity import complexity as run
 
     with open_session(db) as s:
-        res = run(s, year=_years(year), level=level, method=method, min_exports=min_exports)
+        res = s.complexity(year=_years(year), level=level, method=method,
+                           min_exports=min_exports, country=country, min_products=min_products)
         cname, pname = COLUMNS[res.method]
         if products:
             df = _cut(res.products, ["product", pname, "ubiquity"])
         else:
             df = _cut(res.countries, ["country", cname, "rank", "diversity"])
-        emit(df, fmt, out, title=f"Economic complexity ({res.method}, {level})",
-             source=df.attrs["source"],
-             notes=["Presence: RCA >= 1 over the loaded products; ECI standardised, PCI on the "
-                    "ECI scale (Growth Lab normalisation)."])
+        _show(df, fmt, out, f"Economic complexity ({res.method}, {level})")
+
+
+def eci(
+    country: Annotated[str | None, typer.Option(
+        help="Countries to show (KOR,JPN), ranked among all in the file.")] = None,
+    year: Annotated[str | None, typer.Option(
+        "--year", "-y", help="Year or range of the Atlas file, 1995-2023 (default: 2023, "
+                             "its latest).")] = None,
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """Published Economic Complexity Index (Atlas, Growth Lab), ranked by value within the file.
+
+    The file's own rank column comes from another Atlas vintage, so rank here is the
+    position by ECI value among the countries in the file that year (1 = most complex).
+    """
+    from straits.metrics.eci import published_eci
+
+    df = published_eci(None, country=country, year=_years(year))
+    _show(_cut(df, ["country", "eci", "rank", "n_ranked"]), fmt, out,
+          "Economic Complexity Index (Atlas of Economic Complexity, published)")
 
 
 def register(app: typer.Typer) -> None:
     """Add the metric commands to the ``straits`` app."""
-    for fn in (rca, shares, concentration, bilateral, complexity):
+    for fn in (rca, shares, concentration, bilateral, complexity, eci):
         app.command(fn.__name__)(fn)

@@ -16,22 +16,31 @@ and its possible uses. Economic Journal 89(356), 905-912. Grubel, H. G. & Lloyd,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from straits.errors import check_param
 from straits.metrics import _common as c
-from straits.reference.blocs import resolve_party
-from straits.reference.lookup import parse_products
+from straits.params import Economy, validate_params
 from straits.warehouse import metrics_sql as q
 
 if TYPE_CHECKING:
-    from straits.session import Session
+    from straits.warehouse.protocol import Warehouse
 
 INDICES = ("trade_intensity", "complementarity", "export_similarity", "grubel_lloyd")
+#: the scale of each index, stated in the ``unit`` column
+UNITS = {
+    "trade_intensity": "ratio (1 = neutral)",
+    "complementarity": "index 0-100",
+    "export_similarity": "index 0-100",
+    "grubel_lloyd": "index 0-1",
+}
+METHOD = ("TII_AB = (x_AB / X_A) / (m_B / X_w); TC_AB = 100 (1 - sum_p |m_Bp - x_Ap| / 2); "
+          "ES = 100 sum_p min(s_Ap, s_Bp); GL = 1 - sum_p |x_ABp - x_BAp| / "
+          "sum_p (x_ABp + x_BAp); over the loaded products")
+_PAIR = {"year": c.YEARS, "a": Economy(), "b": Economy(), "level": c.LEVEL,
+         "product": c.PRODUCTS}
 
 
 def _ratio(num: float, den: float) -> float:
@@ -79,58 +88,61 @@ def grubel_lloyd_total(exports, imports) -> float:
     return float(1.0 - _ratio(np.abs(x - m).sum(), (x + m).sum()))
 
 
-def _sums(s: Session, a: str, b: str, year, level: str, product,
-          func: str) -> tuple[str, str, list[int], pd.DataFrame]:
-    """Labels of A and B, the years, and the per-year, per-product sums of one query."""
-    for name, spec in (("a", a), ("b", b)):
-        check_param(name, func, "," not in str(spec),
-                    "one economy or bloc ('KOR', 'EU27', 'KOR+JPN')", spec)
-    pa, pb = resolve_party(a), resolve_party(b)
-    yrs = c.years(s, year)
-    sql = q.bilateral_sums(years=yrs, level=c.level(level, func), a=pa.codes, b=pb.codes,
-                           products=parse_products(product))
-    return pa.label, pb.label, yrs, s.query(sql)
+def _sums(wh: Warehouse, a: str, b: str, year, level: str, product,
+          func: str) -> tuple[c.Parties, list[int], pd.DataFrame]:
+    """A and B as parties (-1, -2), the years, and the per-year, per-product sums."""
+    named = c.parties([a, b], param="a", func=func)
+    yrs = c.years(wh, year)
+    sql = q.bilateral_sums(c.source(wh, yrs), years=yrs, level=c.level(level),
+                           products=c.products(wh, product, func), parties=named.table)
+    return named, yrs, wh.arrow(sql).to_pandas()
 
 
+@validate_params(_PAIR, distinct=[("a", "b")])
 def bilateral(
-    s: Session,
+    wh: Warehouse,
     a: str,
     b: str,
     *,
-    year: int | Sequence[int] | None = None,
+    year: c.Years = None,
     level: str = "hs6",
-    product: str | Sequence[str] | None = None,
+    product: c.Spec = None,
 ) -> pd.DataFrame:
     """Trade intensity, complementarity, export similarity and Grubel-Lloyd for A and B.
 
     Parameters
     ----------
-    s : Session
-        Open warehouse.
+    wh : Warehouse
+        The data.
     a, b : str
-        Economies or blocs (ISO3, name, BACI code, ``"EU27"`` or a group ``"KOR+JPN"``).
+        Two different economies or blocs (ISO3, name, BACI code, ``"EU27"`` or a group
+        ``"KOR+JPN"``); ``bilateral("KOR", "KOR")`` is an error.
     year : int or list of int, optional
-        Year(s); default the latest loaded.
+        Year(s); default the latest loaded year.
     level : {"hs6", "hs4", "hs2"}
         Product detail for the basket-based indices.
     product : str or list, optional
-        Restrict every sum to these HS prefixes (default: every loaded product).
+        Restrict every sum to these HS prefixes or product names (default: every loaded
+        product).
 
     Returns
     -------
     pandas.DataFrame
-        ``year, index, direction, value``: ``trade_intensity`` and ``complementarity`` for
-        ``A->B`` and ``B->A`` (``A->B`` = A as exporter, B as market), ``export_similarity``
-        and ``grubel_lloyd`` (A-B trade) for ``both``; labels are ISO3 codes.
+        ``year, index, direction, value, unit``: ``trade_intensity`` and ``complementarity``
+        for ``A->B`` and ``B->A`` (``A->B`` = A as exporter, B as market),
+        ``export_similarity`` and ``grubel_lloyd`` (A-B trade) for ``both``; labels are
+        ISO3 codes or bloc names; ``unit`` states each index's scale. Six rows a year.
 
     Notes
     -----
     ``TII_AB = (x_AB / X_A) / (x_wB / X_w)``; ``TC_AB = 100 (1 - sum_p |m_Bp - x_Ap| / 2)``;
     ``ES = 100 sum_p min(s_Ap, s_Bp)`` over world export shares; ``GL = 1 - sum_p |x_ABp -
-    x_BAp| / sum_p (x_ABp + x_BAp)``. All over the loaded products only; a bloc counts as
-    one economy (trade among its members is left out of its exports and imports).
+    x_BAp| / sum_p (x_ABp + x_BAp)``. All over the loaded products only. A bloc counts as
+    one economy: trade among its members is left out of its exports and imports and of
+    world exports ``X_w``.
     """
-    la, lb, yrs, d = _sums(s, a, b, year, level, product, "bilateral")
+    named, yrs, d = _sums(wh, a, b, year, level, product, "bilateral")
+    la, lb = named.labels
     rows = []
     for y in yrs:  # one small vector computation per year
         g = d[d["year"] == y]
@@ -147,32 +159,34 @@ def bilateral(
         ]
     out = pd.DataFrame(rows, columns=["year", "index", "direction", "value"])
     out["year"] = out["year"].astype("int64")
-    return c.cited(s, out)
+    out["unit"] = out["index"].map(UNITS)
+    return c.finish(out, c.provenance(wh, yrs, METHOD, named=named))
 
 
+@validate_params(_PAIR, distinct=[("a", "b")])
 def grubel_lloyd_by_product(
-    s: Session,
+    wh: Warehouse,
     a: str,
     b: str,
     *,
-    year: int | Sequence[int] | None = None,
+    year: c.Years = None,
     level: str = "hs6",
-    product: str | Sequence[str] | None = None,
+    product: c.Spec = None,
 ) -> pd.DataFrame:
     """Grubel-Lloyd intra-industry trade index of A-B trade per product.
 
     Parameters
     ----------
-    s : Session
-        Open warehouse.
+    wh : Warehouse
+        The data.
     a, b : str
-        Economies or blocs (ISO3, name, BACI code, ``"EU27"`` or a group ``"KOR+JPN"``).
+        Two different economies or blocs (ISO3, name, BACI code, ``"EU27"``, ``"KOR+JPN"``).
     year : int or list of int, optional
-        Year(s); default the latest loaded.
+        Year(s); default the latest loaded year.
     level : {"hs6", "hs4", "hs2"}
         Product aggregation.
     product : str or list, optional
-        HS prefixes to include.
+        HS prefixes or product names to include.
 
     Returns
     -------
@@ -184,11 +198,12 @@ def grubel_lloyd_by_product(
     -----
     ``GL_p = 1 - |X_p - M_p| / (X_p + M_p)``: 1 when trade is balanced, 0 when one-way.
     """
-    *_, d = _sums(s, a, b, year, level, product, "grubel_lloyd_by_product")
+    named, yrs, d = _sums(wh, a, b, year, level, product, "grubel_lloyd_by_product")
     d = d[(d["xab"] + d["xba"]) > 0]
     out = pd.DataFrame({
         "year": d["year"].astype("int64"), "product": d["product"],
         "exports_kusd": d["xab"], "imports_kusd": d["xba"],
         "grubel_lloyd": grubel_lloyd(d["xab"], d["xba"]),
     })
-    return c.cited(s, out)
+    return c.finish(out, c.provenance(wh, yrs, "GL_p = 1 - |X_p - M_p| / (X_p + M_p), "
+                                               "X = A->B, M = B->A", named=named))

@@ -19,7 +19,7 @@ and products' complexity. Scientific Reports 2, 723.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -28,12 +28,14 @@ import pandas as pd
 import scipy.sparse as sp
 
 from straits._kernels import complexity as k
-from straits.errors import check_param
 from straits.metrics import _common as c
-from straits.reference.lookup import parse_products
+from straits.metrics import _space
+from straits.metrics._space import MIN_ECONOMIES, MIN_PRODUCTS
+from straits.params import Interval, Options, validate_params
+from straits.provenance import attach
 
 if TYPE_CHECKING:
-    from straits.session import Session
+    from straits.warehouse.protocol import Warehouse
 
 METHODS = ("eci", "fitness")
 #: method -> names of its country and product value columns
@@ -46,7 +48,8 @@ class ComplexityResult:
 
     ``countries``: ``year, country, eci, rank, diversity`` (``fitness`` instead of ``eci``
     with ``method="fitness"``); ``products``: ``year, product, pci, ubiquity``
-    (``complexity`` instead of ``pci`` for fitness). ``rank`` 1 = most complex.
+    (``complexity`` instead of ``pci`` for fitness). ``rank`` 1 = most complex. Both
+    carry the run's provenance.
     """
 
     countries: pd.DataFrame
@@ -62,8 +65,7 @@ def _rank(values: pd.Series, by: pd.Series) -> pd.Series:
     return values.groupby(by).rank(ascending=False, method="min").astype("Int64")
 
 
-def _one(m: c.YearMatrix, method: str, threshold: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    M = k.presence(k.rca_matrix(m.X), threshold)
+def _one(m: c.YearMatrix, M, method: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     if method == "eci":
         r = k.eci_pci(M)
         cval, pval, div, ubi = r.eci, r.pci, r.diversity, r.ubiquity
@@ -79,7 +81,7 @@ def _one(m: c.YearMatrix, method: str, threshold: float) -> tuple[pd.DataFrame, 
     return cdf, pdf
 
 
-def _assemble(parts, method: str) -> ComplexityResult:
+def _assemble(parts, method: str, want=None) -> ComplexityResult:
     cname, pname = COLUMNS[method]
     ccols = ["year", "country", cname, "rank", "diversity"]
     pcols = ["year", "product", pname, "ubiquity"]
@@ -89,6 +91,8 @@ def _assemble(parts, method: str) -> ComplexityResult:
     pdf = pd.concat([p[1] for p in parts], ignore_index=True)
     cdf["year"], pdf["year"] = cdf["year"].astype("int64"), pdf["year"].astype("int64")
     cdf["rank"] = _rank(cdf[cname], cdf["year"])
+    if want is not None:  # ranked among every economy, then cut to those named
+        cdf = cdf[cdf["country"].isin(list(want.labels))]
     cdf = cdf.sort_values(["year", "rank", "country"], na_position="last")
     pdf = pdf.sort_values(["year", pname, "product"], ascending=[True, False, True],
                           na_position="last")
@@ -96,35 +100,36 @@ def _assemble(parts, method: str) -> ComplexityResult:
                             method)
 
 
-def _check(method: str, threshold: float, min_exports: float, func: str) -> str:
-    m = str(method).lower()
-    check_param("method", func, m in METHODS, "one of eci, fitness", method)
-    check_param("threshold", func, isinstance(threshold, int | float) and threshold > 0,
-                "a number > 0", threshold)
-    check_param("min_exports", func, isinstance(min_exports, int | float) and min_exports >= 0,
-                "a number >= 0 (thousand USD)", min_exports)
-    return m
+def _method_line(method: str, threshold: float) -> str:
+    if method == "eci":
+        return _space.PRESENCE.format(t=threshold)
+    return (f"Presence M_cp = 1 where RCA_cp >= {threshold:g}; Fitness-Complexity map of "
+            "Tacchella et al. (2012), each normalised to mean 1")
 
 
+@validate_params({**_space.OPTIONS, "method": Options(*METHODS), "country": c.ECONOMIES})
 def complexity(
-    s: Session,
+    wh: Warehouse,
     *,
-    year: int | Sequence[int] | None = None,
+    year: c.Years = None,
     level: str = "hs6",
     method: str = "eci",
     threshold: float = 1.0,
     min_exports: float = 0.0,
     average: bool = False,
-    product: str | Sequence[str] | None = None,
+    product: c.Spec = None,
+    country: c.Spec = None,
+    min_products: int = MIN_PRODUCTS,
+    min_economies: int = MIN_ECONOMIES,
 ) -> ComplexityResult:
-    """Economic Complexity Index (or Fitness) of countries and complexity of products.
+    """Economic Complexity Index (or Fitness) of economies and complexity of products.
 
     Parameters
     ----------
-    s : Session
-        Open warehouse.
+    wh : Warehouse
+        The data.
     year : int or list of int, optional
-        Year(s), each computed on its own; default the latest loaded.
+        Year(s), each computed on its own; default the latest loaded year.
     level : {"hs6", "hs4", "hs2"}
         Product aggregation before RCA.
     method : {"eci", "fitness"}
@@ -132,18 +137,32 @@ def complexity(
     threshold : float
         Presence cut-off: ``M_cp = 1`` if ``RCA_cp >= threshold``.
     min_exports : float
-        Leave out countries whose total exports are below this (thousand USD).
+        Leave out economies whose total exports are below this (thousand USD).
     average : bool
         Average the export matrix over the years given and compute once (``year`` column =
         the last year), as the Atlas does to smooth noise.
     product : str or list, optional
-        Restrict to these HS prefixes.
+        Restrict to these HS prefixes or product names.
+    country : str or list, optional
+        Report only these economies (ranked among all). A bloc named here is one economy
+        in the product space: its exports to non-members form one row of the matrix.
+    min_products, min_economies : int
+        The product-space guard: refuse a year with fewer products exported with RCA >= 1,
+        or fewer economies with RCA >= 1 in two or more products (defaults
+        :data:`MIN_PRODUCTS` and :data:`MIN_ECONOMIES`, justified in docs/metrics.md).
 
     Returns
     -------
     ComplexityResult
         ``.countries`` = ``year, country, eci, rank, diversity``; ``.products`` = ``year,
         product, pci, ubiquity``; unpack with ``countries, products = complexity(...)``.
+        Collects the exporter x product cells (about 1M a year on a full release).
+
+    Raises
+    ------
+    DataNotLoadedError
+        A year's product space is too small to rank economies (the embedded extract's
+        30 products are): the message says what to ingest.
 
     Notes
     -----
@@ -151,14 +170,29 @@ def complexity(
     ``D_p^-1 M^T D_c^-1 M``; ``ECI = (k_c - <k_c>) / sd(k_c)`` with the sign making ECI
     correlate positively with diversity, ``PCI = (k_p - <k_c>) / sd(k_c)`` (Growth Lab).
     """
-    m_ = _check(method, threshold, min_exports, "complexity")
-    mats = _matrices(s, year, level, product, min_exports, average, "complexity")
-    res = _assemble([_one(m, m_, threshold) for m in mats], m_)
-    return ComplexityResult(c.cited(s, res.countries), c.cited(s, res.products), m_)
+    m_ = str(method).lower()
+    yrs = c.years(wh, year)
+    named = c.parties(country, param="country", func="complexity")
+    parts = [_one(m, M, m_) for m, M in _space.presence(
+        wh, years=yrs, level=level, product=product, named=named, threshold=threshold,
+        min_exports=min_exports, average=average, min_products=min_products,
+        min_economies=min_economies, func="complexity")]
+    res = _assemble(parts, m_, named)
+    prov = c.provenance(wh, [max(yrs)] if average else yrs, _method_line(m_, threshold),
+                        named=named, notes=(*_space.note(min_products, min_economies),
+                                            *(("Export matrix averaged over "
+                                               f"{min(yrs)}-{max(yrs)}.",) if average else ())))
+    return ComplexityResult(c.finish(res.countries, prov), c.finish(res.products, prov), m_)
 
 
+@validate_params({"method": Options(*METHODS),
+                  "threshold": Interval(float, 0, None, closed="neither"),
+                  "year": Interval(int, 0, None),
+                  "min_products": Interval(int, 2, None),
+                  "min_economies": Interval(int, 1, None)})
 def from_matrix(X: pd.DataFrame, *, method: str = "eci", threshold: float = 1.0,
-                year: int = 0) -> ComplexityResult:
+                year: int = 0, min_products: int = MIN_PRODUCTS,
+                min_economies: int = MIN_ECONOMIES) -> ComplexityResult:
     """Complexity from a wide country x product export DataFrame (index countries).
 
     Parameters
@@ -171,144 +205,52 @@ def from_matrix(X: pd.DataFrame, *, method: str = "eci", threshold: float = 1.0,
         RCA presence cut-off.
     year : int
         Label for the ``year`` column.
+    min_products, min_economies : int
+        The product-space guard, as in :func:`complexity`.
 
     Returns
     -------
     ComplexityResult
-        As :func:`complexity`.
+        As :func:`complexity` (provenance: the caller's matrix).
     """
-    m_ = _check(method, threshold, 0.0, "from_matrix")
+    from straits.provenance import Provenance
+
+    m_ = str(method).lower()
     cells = sp.coo_matrix(np.nan_to_num(X.to_numpy(dtype=float)))
     ym = c.build(year, cells.row, cells.col, cells.data,
                  np.asarray(X.index.astype(str), dtype=object),
                  np.asarray(X.columns.astype(str), dtype=object))
-    return _assemble([_one(ym, m_, threshold)], m_)
+    M = k.presence(k.rca_matrix(ym.X), threshold)
+    _space.guard(ym, M, "product", min_products, min_economies, "from_matrix")
+    res = _assemble([_one(ym, M, m_)], m_)
+    prov = Provenance(source="caller's export matrix", dataset="matrix", years=(year,),
+                      method=_method_line(m_, threshold),
+                      notes=_space.note(min_products, min_economies))
+    return ComplexityResult(attach(res.countries, prov), attach(res.products, prov), m_)
 
 
-def _matrices(s, year, level, product, min_exports, average, func) -> list[c.YearMatrix]:
-    """The non-empty export matrices a complexity function works on (unsorted cells)."""
-    mats = c.export_matrices(s, years=c.years(s, year), level=c.level(level, func),
-                             products=parse_products(product), min_exports=min_exports,
-                             average=bool(average), ordered=False)
-    return [m for m in mats if m.X.nnz]
-
-
-def _spaces(s, year, level, threshold, min_exports, average, product, func):
-    """Per year: the matrix, its dense presence matrix M and the product proximity."""
-    _check("eci", threshold, min_exports, func)
-    for m in _matrices(s, year, level, product, min_exports, average, func):
-        M = k.presence(k.rca_matrix(m.X), threshold)
-        yield m, M, k.proximity(M)
-
-
-def proximity(s: Session, *, year: int | Sequence[int] | None = None, level: str = "hs6",
-              threshold: float = 1.0, min_exports: float = 0.0, average: bool = False,
-              product: str | Sequence[str] | None = None) -> pd.DataFrame:
-    """Product proximity ``phi_pp' = min(P(M_p | M_p'), P(M_p' | M_p))`` (Hidalgo et al. 2007).
-
-    Parameters
-    ----------
-    s : Session
-        Open warehouse.
-    year, level, threshold, min_exports, average, product
-        As in :func:`complexity`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``year, product_1, product_2, proximity`` for each pair ``product_1 < product_2`` with
-        proximity > 0 (the matrix is symmetric with unit diagonal).
-    """
-    frames = []
-    for m, _, phi in _spaces(s, year, level, threshold, min_exports, average, product, "proximity"):
-        i, j = np.triu_indices(len(m.products), k=1)
-        keep = phi[i, j] > 0
-        frames.append(pd.DataFrame({"year": m.year, "product_1": m.products[i[keep]].astype(str),
-                                    "product_2": m.products[j[keep]].astype(str),
-                                    "proximity": phi[i, j][keep]}))
-    return c.cited(s, c.concat(frames, ["year", "product_1", "product_2", "proximity"]))
-
-
-def density(s: Session, *, year: int | Sequence[int] | None = None, country=None,
-            level: str = "hs6", threshold: float = 1.0, min_exports: float = 0.0,
-            average: bool = False, product: str | Sequence[str] | None = None) -> pd.DataFrame:
-    """Density, COG and PCI of every product for each country: where to diversify next.
-
-    Parameters
-    ----------
-    s : Session
-        Open warehouse.
-    country : str or list, optional
-        Report only these countries (ISO3, names, BACI codes; a bloc such as ``"EU27"``
-        stands for its members).
-    year, level, threshold, min_exports, average, product
-        As in :func:`complexity`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``year, country, product, mcp, density, cog, pci``: ``density_cp = sum_p' M_cp'
-        phi_pp' / sum_p' phi_pp'``; ``cog_cp = (1 - M_cp) sum_p' (1 - M_cp') phi_p'p PCI_p' /
-        sum_p'' phi_p'p''`` on the ECI scale (Growth Lab definitions).
-    """
-    want = c.iso3s(s, country)
-    frames = []
-    for m, M, phi in _spaces(s, year, level, threshold, min_exports, average, product, "density"):
-        r = k.eci_pci(M)
-        d = k.density(M, phi)
-        _, cog = k.coi_cog(M, phi, d, r)
-        rows = np.arange(len(m.countries)) if want is None else np.flatnonzero(
-            np.isin(m.countries, want))
-        nr, npr = len(rows), len(m.products)
-        frames.append(pd.DataFrame({
-            "year": m.year, "country": np.repeat(m.countries[rows], npr).astype(str),
-            "product": np.tile(m.products, nr).astype(str),
-            "mcp": M[rows].ravel().astype("int64"),
-            "density": d[rows].ravel(),
-            "cog": cog[rows].ravel(), "pci": np.tile(r.pci, nr)}))
-    return c.cited(s, c.concat(frames, ["year", "country", "product", "mcp", "density", "cog",
-                                        "pci"]))
-
-
-def outlook(s: Session, *, year: int | Sequence[int] | None = None, level: str = "hs6",
-            threshold: float = 1.0, min_exports: float = 0.0, average: bool = False,
-            product: str | Sequence[str] | None = None) -> pd.DataFrame:
-    """Complexity outlook index (COI) of each country, standardised (Growth Lab).
-
-    Parameters
-    ----------
-    s : Session
-        Open warehouse.
-    year, level, threshold, min_exports, average, product
-        As in :func:`complexity`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``year, country, coi, eci``: ``coi_c = sum_p (1 - M_cp) d_cp k_p`` standardised over
-        countries (``k_p`` the sign-aligned PCI eigenvector).
-    """
-    frames = []
-    for m, M, phi in _spaces(s, year, level, threshold, min_exports, average, product, "outlook"):
-        r = k.eci_pci(M)
-        coi, _ = k.coi_cog(M, phi, k.density(M, phi), r)
-        frames.append(pd.DataFrame({"year": m.year, "country": m.countries.astype(str),
-                                    "coi": coi, "eci": r.eci}))
-    return c.cited(s, c.concat(frames, ["year", "country", "coi", "eci"]))
-
-
-coi = outlook
-
-
-def fitness(s: Session, **options) -> ComplexityResult:
+@validate_params({**_space.OPTIONS, "country": c.ECONOMIES})
+def fitness(
+    wh: Warehouse,
+    *,
+    year: c.Years = None,
+    level: str = "hs6",
+    threshold: float = 1.0,
+    min_exports: float = 0.0,
+    average: bool = False,
+    product: c.Spec = None,
+    country: c.Spec = None,
+    min_products: int = MIN_PRODUCTS,
+    min_economies: int = MIN_ECONOMIES,
+) -> ComplexityResult:
     """Fitness-Complexity (Tacchella et al. 2012): :func:`complexity` with ``method="fitness"``.
 
     Parameters
     ----------
-    s : Session
-        Open warehouse.
-    **options
-        Keyword options of :func:`complexity` (``year``, ``level``, ``threshold``...).
+    wh : Warehouse
+        The data.
+    year, level, threshold, min_exports, average, product, country, min_products, min_economies
+        As in :func:`complexity`.
 
     Returns
     -------
@@ -316,7 +258,13 @@ def fitness(s: Session, **options) -> ComplexityResult:
         ``countries``: ``year, country, fitness, rank, diversity``; ``products``: ``year,
         product, complexity, ubiquity`` (each normalised to mean 1).
     """
-    return complexity(s, method="fitness", **options)
+    return complexity(wh, year=year, level=level, method="fitness", threshold=threshold,
+                      min_exports=min_exports, average=average, product=product,
+                      country=country, min_products=min_products, min_economies=min_economies)
 
 
-cog = density
+# the product-space measures live in space.py; importable from here as before
+from straits.metrics.space import cog, coi, density, outlook, proximity  # noqa: E402
+
+__all__ = ["ComplexityResult", "cog", "coi", "complexity", "density", "fitness", "from_matrix",
+           "outlook", "proximity"]

@@ -9,18 +9,20 @@ California Press. U.S. DOJ & FTC (2010). Horizontal Merger Guidelines, sec. 5.3 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from straits.metrics import _common as c
-from straits.reference.lookup import parse_products
+from straits.params import Flag, validate_params
 from straits.warehouse import metrics_sql as q
 
 if TYPE_CHECKING:
-    from straits.session import Session
+    from straits.warehouse.protocol import Warehouse
+
+#: HHI at or above which a market counts as highly concentrated (DOJ/FTC 2010, 0-1 scale)
+HIGH_HHI = 0.25
 
 
 def hhi(values) -> float:
@@ -36,12 +38,14 @@ def hhi(values) -> float:
     return float(round(((v / total) ** 2).sum(), 15)) if total > 0 else float("nan")
 
 
+@validate_params({"year": c.YEARS, "product": c.PRODUCTS, "importer": c.ECONOMIES,
+                  "by_importer": Flag(), "level": c.LEVEL})
 def concentration(
-    s: Session,
+    wh: Warehouse,
     *,
-    year: int | Sequence[int] | None = None,
-    product: str | Sequence[str] | None = None,
-    importer: str | Sequence[str] | None = None,
+    year: c.Years = None,
+    product: c.Spec = None,
+    importer: c.Spec = None,
     by_importer: bool = False,
     level: str = "hs6",
 ) -> pd.DataFrame:
@@ -49,15 +53,16 @@ def concentration(
 
     Parameters
     ----------
-    s : Session
-        Open warehouse.
+    wh : Warehouse
+        The data.
     year : int or list of int, optional
-        Year(s); default the latest loaded.
+        Year(s); default the latest loaded year.
     product : str or list, optional
-        HS prefixes; default every loaded product.
+        HS prefixes or product names; default every loaded product.
     importer : str or list, optional
-        Measure the concentration of these importers' (pooled) imports instead of world
-        exports.
+        Measure the concentration of these importers' imports instead of world exports:
+        one importer, a bloc (its imports from outside it: ``EU27`` never lists Germany as
+        a supplier) or several pooled.
     by_importer : bool
         One row per importer and product (every importer unless ``importer`` is given);
         adds an ``importer`` column.
@@ -68,16 +73,36 @@ def concentration(
     -------
     pandas.DataFrame
         ``year, product, total_kusd, hhi, top_exporter, top_share, n_exporters`` (``hhi``
-        and ``top_share`` as fractions; ``n_exporters`` with value > 0).
+        and ``top_share`` as fractions; ``n_exporters`` with value > 0; ties for the top
+        go to the lowest BACI code). One row per product (and importer): at most ~5,000 a
+        year, or ~1M with ``by_importer`` over every importer of a full release.
 
     Notes
     -----
     ``HHI_p = sum_i s_ip^2`` with ``s_ip = x_ip / sum_j x_jp``; it lies in ``[1/n, 1]`` for
     ``n`` exporters.
     """
-    sql = q.concentration(years=c.years(s, year), level=c.level(level, "concentration"),
-                          products=parse_products(product), importers=s.country_codes(importer),
-                          by_importer=bool(by_importer))
-    df = s.query(sql)
+    yrs = c.years(wh, year)
+    lvl = c.level(level)
+    prods = c.products(wh, product, "concentration")
+    named = c.parties(importer, param="importer", func="concentration")
+    if named is not None:
+        sql = q.concentration(c.source(wh, yrs), years=yrs, level=lvl, products=prods,
+                              parties=named.table, labels=named.labels_table,
+                              by_party=bool(by_importer))
+    elif by_importer and lvl == "hs6":
+        sql = q.concentration_by_importer(c.source(wh, yrs), years=yrs, products=prods)
+    elif by_importer:
+        sql = q.concentration_every_importer(years=yrs, level=lvl, products=prods)
+    else:
+        sql = q.concentration(c.source(wh, yrs), years=yrs, level=lvl, products=prods)
+    df = wh.arrow(sql).to_pandas()
     df["n_exporters"] = df["n_exporters"].astype("int64")
-    return c.cited(s, df)
+    if named is None:
+        market = "each importer's imports" if by_importer else "world exports"
+    else:
+        market = "imports of " + " + ".join(named.labels) + (
+            " (pooled)" if len(named.labels) > 1 and not by_importer else "")
+    prov = c.provenance(wh, yrs, f"hhi = sum of squared exporter shares of {market} (0-1; "
+                                 f">= {HIGH_HHI} highly concentrated); {c.UNITS}.", named=named)
+    return c.finish(df, prov)

@@ -9,7 +9,6 @@ as measures of international specialization. Eurasian Business Review 5, 99-115 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,12 +16,14 @@ import pandas as pd
 
 from straits._kernels.complexity import rca_sparse
 from straits.metrics import _common as c
-from straits.reference.lookup import parse_products
+from straits.params import validate_params
 
 if TYPE_CHECKING:
-    from straits.session import Session
+    from straits.warehouse.protocol import Warehouse
 
 COLUMNS = ["year", "country", "product", "rca", "rsca"]
+METHOD = ("rca = (x_cp / X_c) / (x_wp / X_w) over the loaded products; "
+          "rsca = (rca - 1) / (rca + 1)")
 
 
 def rsca(rca_values):
@@ -37,26 +38,30 @@ def rsca(rca_values):
     return (r - 1.0) / (r + 1.0)
 
 
+@validate_params({"year": c.YEARS, "country": c.ECONOMIES, "product": c.PRODUCTS,
+                  "level": c.LEVEL})
 def rca(
-    s: Session,
+    wh: Warehouse,
     *,
-    year: int | Sequence[int] | None = None,
-    country: str | Sequence[str] | None = None,
-    product: str | Sequence[str] | None = None,
+    year: c.Years = None,
+    country: c.Spec = None,
+    product: c.Spec = None,
     level: str = "hs6",
 ) -> pd.DataFrame:
     """Balassa RCA of every exporter in every product it exports.
 
     Parameters
     ----------
-    s : Session
-        Open warehouse.
+    wh : Warehouse
+        The data.
     year : int or list of int, optional
-        Year(s); default the latest loaded.
+        Year(s); default the latest loaded year.
     country : str or list, optional
-        Report only these exporters (the totals still use every country).
+        Report only these economies. A bloc (``EU27``, ``KOR+JPN``) is one exporter: its
+        exports to non-members, with the world totals less its internal trade.
     product : str or list, optional
-        Report only these HS prefixes (the totals still use every loaded product).
+        Report only these HS prefixes or product names (the totals still use every loaded
+        product).
     level : {"hs6", "hs4", "hs2"}
         Product aggregation before computing RCA.
 
@@ -64,27 +69,28 @@ def rca(
     -------
     pandas.DataFrame
         ``year, country, product, rca, rsca``, one row per exporter and product with exports
-        > 0 (absent pairs have RCA 0), sorted by year, country, product.
+        > 0 (absent pairs have RCA 0), sorted by year, country, product. Collects every
+        non-zero exporter x product cell of the years (about 1M a year on a full release).
 
     Notes
     -----
-    ``RCA_cp = (x_cp / X_c) / (x_wp / X_w)`` with ``x_cp`` exports of country ``c`` in
+    ``RCA_cp = (x_cp / X_c) / (x_wp / X_w)`` with ``x_cp`` exports of economy ``c`` in
     product ``p``, ``X_c`` its total exports, ``x_wp`` world exports of ``p`` and ``X_w``
     world exports, all over the products loaded in the warehouse (the embedded extract
     holds 30 critical-material codes, so its RCA is relative to those).
-    ``RSCA = (RCA - 1) / (RCA + 1)``.
+    ``RSCA = (RCA - 1) / (RCA + 1)``. Naming several economies computes them in one world
+    where each bloc named is one economy.
     """
-    lvl = c.level(level, "rca")
-    want_iso = c.iso3s(s, country)
-    want_p = parse_products(product)
+    yrs = c.years(wh, year)
+    named = c.parties(country, param="country", func="rca")
+    want_p = c.products(wh, product, "rca")
+    want_keys = c.level_keys(want_p, level)
     frames = []
-    for m in c.export_matrices(s, years=c.years(s, year), level=lvl):
+    for m in c.export_matrices(wh, years=yrs, level=c.level(level), named=named):
         R = rca_sparse(m.X)
-        keep = np.ones(R.nnz, dtype=bool)
-        if want_iso is not None:
-            keep &= np.isin(m.countries, want_iso)[R.row]
-        if want_p is not None:  # one vectorised prefix test over the products
-            keep &= pd.Series(m.products, dtype=str).str.startswith(tuple(want_p)).to_numpy()[R.col]
+        keep = c.wanted_rows(m.countries, named)[R.row]
+        if want_keys is not None:
+            keep &= np.isin(m.products.astype(str), want_keys)[R.col]
         r = R.data[keep]  # row-major over sorted labels: already ordered
         frames.append(c.frame({
             "year": np.full(len(r), m.year, dtype="int64"),
@@ -93,4 +99,4 @@ def rca(
             "rca": r,
             "rsca": rsca(r),
         }))
-    return c.cited(s, c.concat(frames, COLUMNS))
+    return c.finish(c.concat(frames, COLUMNS), c.provenance(wh, yrs, METHOD, named=named))

@@ -1,0 +1,132 @@
+"""The metrics SQL and the warehouse aggregates: bound values, both sources, rebuilds.
+
+Every builder of :mod:`straits.warehouse.metrics_sql` is called with a sentinel product code
+and checked to bind it (never in the text), to run on DuckDB over each aggregate source
+(the in-memory build and the inline sub-query a Spark engine gets) with the same answer,
+and to transpile to Spark SQL. The aggregates are checked against sums of the raw flows and
+for being rebuilt when a year is re-ingested.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from straits.metrics._common import parties
+from straits.warehouse import aggregates
+from straits.warehouse import metrics_sql as q
+from straits.warehouse.backend import to_dialect
+from straits.warehouse.query import Query
+
+ODD = "8112'9; DROP TABLE flows; --"
+
+
+def _builders(src, products):
+    named = parties("EU27,KOR+JPN", param="p", func="t")
+    pair = parties(["KOR", "EU27"], param="p", func="t")
+    kw = {"years": [2024], "products": products}
+    return [
+        q.export_cells(src, level="hs6", **kw),
+        q.export_cells(src, level="hs4", parties=named.table, **kw),
+        q.market_shares(src, level="hs6", top=None, **kw),
+        q.market_shares(src, level="hs2", top=2, parties=named.table,
+                        labels=named.labels_table, **kw),
+        q.concentration(src, level="hs6", **kw),
+        q.concentration(src, level="hs6", parties=named.table, labels=named.labels_table,
+                        by_party=True, **kw),
+        q.concentration_by_importer(src, **kw),
+        q.concentration_every_importer(level="hs4", **kw),
+        q.totals(src, level="total", **kw),
+        q.party_totals(level="hs6", parties=named.table, labels=named.labels_table, **kw),
+        q.bilateral_sums(src, level="hs6", parties=pair.table, **kw),
+    ]
+
+
+def _sorted(t: pa.Table) -> list:
+    rows = [tuple(None if v != v else (round(v, 6) if isinstance(v, float) else v)
+                  for v in r.values()) for r in t.to_pylist()]
+    return sorted(rows, key=repr)
+
+
+def test_builders_bind_values_and_transpile(wh):
+    for query in _builders(aggregates.ensure(wh, [2024]), [ODD]):
+        assert isinstance(query, Query)
+        assert ODD not in query.sql and "2024" not in query.sql
+        assert wh.arrow(query).num_rows == 0, query.name   # the odd code matches nothing
+        assert "SELECT" in to_dialect(query.sql, "spark"), query.name
+
+
+def test_memory_and_inline_sources_agree(wh):
+    mem = aggregates.ensure(wh, [2024])
+    assert mem.where in ("memory", "warehouse")
+    for a, b in zip(_builders(mem, None), _builders(aggregates.INLINE, None), strict=True):
+        ta, tb = wh.arrow(a), wh.arrow(b)
+        assert ta.num_rows > 0, a.name
+        assert _sorted(ta) == _sorted(tb), a.name
+
+
+def test_aggregates_match_the_flows(wh):
+    src = aggregates.ensure(wh, [2023, 2024])
+    x = wh.arrow(Query("t", f"SELECT year, exporter, product, value_kusd FROM {src.exports}"
+                            " WHERE year = 2024")).to_pandas()
+    m = wh.arrow(Query("t", f"SELECT * FROM {src.imports} WHERE year = 2024")).to_pandas()
+    f = wh.arrow(Query("t", "SELECT exporter, importer, product, value_kusd FROM flows "
+                            "WHERE year = 2024")).to_pandas()
+    want = f.groupby(["exporter", "product"])["value_kusd"].sum()
+    got = x.set_index(["exporter", "product"])["value_kusd"]
+    assert len(got) == len(want)
+    np.testing.assert_allclose(got.loc[want.index], want, rtol=1e-12)
+    g = f[f.value_kusd > 0].groupby(["importer", "product"])["value_kusd"]
+    m = m.set_index(["importer", "product"]).loc[g.sum().index]
+    np.testing.assert_allclose(m["import_kusd"], g.sum(), rtol=1e-12)
+    np.testing.assert_allclose(m["import_sumsq_kusd2"], g.apply(lambda v: (v * v).sum()),
+                               rtol=1e-12)
+    np.testing.assert_array_equal(m["n_suppliers"], g.size())
+    np.testing.assert_allclose(m["top_kusd"], g.max(), rtol=1e-12)
+    top = f.sort_values(["value_kusd", "exporter"], ascending=[False, True]).drop_duplicates(
+        ["importer", "product"]).set_index(["importer", "product"])["exporter"]
+    np.testing.assert_array_equal(m["top_exporter"], top.loc[m.index])
+
+
+def test_built_once_and_rebuilt_after_a_reingest(tmp_path):
+    from tests._tiny import tiny_warehouse
+
+    flows = {2020: [(410, 392, "811292", 10.0), (156, 410, "811292", 5.0)],
+             2021: [(410, 392, "811292", 20.0)]}
+    s = tiny_warehouse(tmp_path / "t.duckdb", [(410, "KOR"), (392, "JPN"), (156, "CHN")],
+                       flows, {"811292": "x"})
+    s.close()
+    import straits
+
+    with straits.open(tmp_path / "t.duckdb") as w:   # writable: a re-ingest of 2020
+        wh = w.backend
+        assert aggregates.ensure(wh, [2020, 2021]).where == "memory"
+        builds = "SELECT name, year, ingest_key FROM straits_mem.agg_builds ORDER BY 1, 2"
+        first = w.con.execute(builds).fetchall()
+        assert len(first) == 4
+        aggregates.ensure(wh, [2020])                  # current: nothing rebuilt
+        assert w.con.execute(builds).fetchall() == first
+        w.con.execute("UPDATE flows SET value_kusd = 99 WHERE year = 2020 AND exporter = 410")
+        w.con.execute("UPDATE releases SET loaded_at = now() + INTERVAL 1 DAY WHERE year = 2020")
+        wh.invalidate()
+        src = aggregates.ensure(wh, [2020, 2021])
+        after = w.con.execute(builds).fetchall()
+        assert [r for r in after if r[1] == 2021] == [r for r in first if r[1] == 2021]
+        assert [r[2] for r in after if r[1] == 2020] != [r[2] for r in first if r[1] == 2020]
+        v = w.con.execute(f"SELECT value_kusd FROM {src.exports} WHERE year = 2020 AND "
+                          "exporter = 410").fetchall()
+        assert v == [(99.0,)]
+
+
+def test_read_only_warehouse_gets_memory_tables(session):
+    assert session.read_only
+    assert aggregates.ensure(session.backend, [2024]).where in ("memory", "warehouse")
+
+
+@pytest.mark.parametrize("bad", ["EU27,DEU", "KOR+JPN,KOR"])
+def test_overlapping_parties_are_refused(bad):
+    from straits.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="do not overlap"):
+        parties(bad, param="importer", func="t")
