@@ -15,9 +15,9 @@ import time
 import numpy as np
 import pandas as pd
 
+import straits
 from straits._kernels import io as k
-from straits.sources.wiod import load_wiod
-from straits.valuechain import io
+from straits.valuechain import io, iotable
 from straits.valuechain.chips import chain, chokepoints
 
 
@@ -34,9 +34,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=5)
     a = ap.parse_args()
+    wh = straits.open(read_only=True).backend
     t0 = time.perf_counter()
-    t = load_wiod(2011)
-    print(f"load WIOD 2011 (parquet -> MRIOTable): {time.perf_counter() - t0:.3f} s")
+    t = iotable.mrio_table(wh, 2011, final_demand=True)
+    print(f"read WIOD 2011 from the warehouse (io_* -> MRIOTable): {time.perf_counter() - t0:.3f} s")
 
     runs: dict[str, list[float]] = {"straits core (A, B, L, G)": []}
     jobs = {"straits core (A, B, L, G)": lambda: k.compute_core(t.Z, t.x)}
@@ -68,14 +69,14 @@ def main() -> None:
     for label, ts in runs.items():
         print(f"{label}: best {min(ts):.3f} s, median {statistics.median(ts):.3f} s")
 
-    io.core(t)  # cache
+    iotable.core(t)  # cache
     shock = dict(supplier="JPN", sector="c9", customer="KOR", cut=0.5)
-    best, med = timeit(lambda: io.io_shock(**shock), 50)
+    best, med = timeit(lambda: io.io_shock(wh, **shock), 50)
     print(f"io_shock JPN c9 -> KOR (cached core, DataFrame out): best {best * 1e3:.2f} ms, "
           f"median {med * 1e3:.2f} ms")
-    c = io.core(t)
-    rows = io._index(t, ["JPN"], ["c9"])
-    cols = io._index(t, ["KOR"], list(t.sectors))
+    c = iotable.core(t)
+    rows = iotable.index_of(t, ["JPN"], ["c9"])
+    cols = iotable.index_of(t, ["KOR"], list(t.sectors))
     best, med = timeit(lambda: (k.backward_extraction_loss(c, rows, cols, 0.5),
                                 k.forward_extraction_loss(c, rows, cols, 0.5)), 200)
     print(f"  kernels only (SMW, both extractions): best {best * 1e3:.3f} ms, median {med * 1e3:.3f} ms")
@@ -86,15 +87,15 @@ def main() -> None:
     diff = np.abs(back - k.backward_extraction_direct(c, rows, cols, 0.5)).max()
     print(f"  max |SMW - direct| = {diff:.2e} million USD")
     multi = dict(supplier="JPN,CHN,USA", sector="c9,c14", customer="KOR,TWN", cut=0.5)
-    best, med = timeit(lambda: io.io_shock(**multi), 20)
+    best, med = timeit(lambda: io.io_shock(wh, **multi), 20)
     print(f"io_shock 3 suppliers x 2 sectors -> 2 customers: best {best * 1e3:.2f} ms, "
           f"median {med * 1e3:.2f} ms")
-    best, med = timeit(lambda: io.foreign_input_reliance(country="KOR"), 10)
+    best, med = timeit(lambda: io.foreign_input_reliance(wh, country="KOR"), 10)
     print(f"foreign_input_reliance KOR (all suppliers): best {best * 1e3:.1f} ms, median {med * 1e3:.1f} ms")
 
-    best, med = timeit(lambda: chain(), 5)
+    best, med = timeit(lambda: chain(wh), 5)
     print(f"ETO chain() (1,300 rows): best {best * 1e3:.1f} ms, median {med * 1e3:.1f} ms")
-    best, med = timeit(lambda: chokepoints(), 5)
+    best, med = timeit(lambda: chokepoints(wh), 5)
     print(f"ETO chokepoints() with downstream walks: best {best * 1e3:.1f} ms, median {med * 1e3:.1f} ms")
 
 

@@ -87,8 +87,11 @@ def test_country_and_product_commands(session):
     r = run("product", "graphite", "--format", "csv")
     assert "250490" in r.stdout and "380110" in r.stdout
     r = run("datasets", "--format", "json")
-    years = [row["year"] for row in json.loads(r.stdout)]
-    assert years == list(range(2017, 2025))
+    rows = json.loads(r.stdout)
+    assert [row["year"] for row in rows if row["dataset"] == "baci"] == list(range(2017, 2025))
+    # the value-chain datasets are catalogued too: ETO by share year, WIOD by table year
+    assert {(row["dataset"], row["year"]) for row in rows if row["dataset"] != "baci"} == {
+        ("eto", 2019), ("eto", 2021), ("eto", 2022), ("eto", 2025), ("wiod", 2011)}
 
 
 def test_summary_matches_flows(session):

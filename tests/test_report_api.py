@@ -56,6 +56,6 @@ def test_engine_tables_match_library(client, session):
                                          "products": "811292", "year": 2024}).json()
     assert {r["importer"] for r in shock} == {"KOR", "JPN"}
     io = client.get("/io-shock").json()
-    assert io[-1]["country"] == "WORLD" and io[-1]["leontief_loss"] > 0
+    assert io[-1]["country"] == "WORLD" and io[-1]["leontief_loss_musd"] > 0
     assert client.get("/watch/KOR", params={"products": "281111"}).status_code == 200
     assert client.get("/chain", params={"country": "KOR"}).json()

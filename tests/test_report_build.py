@@ -210,17 +210,17 @@ def test_complementarity_equal_engine(docs, session):
     assert f"{b.loc[('grubel_lloyd', 'both'), 'value']:.3f}" in block
 
 
-def test_chips_and_io_equal_engine(docs):
+def test_chips_and_io_equal_engine(docs, wh):
     chips = pytest.importorskip("straits.valuechain.chips")
-    pair = chips.chain_pair("KOR", "JPN")
+    pair = chips.chain_pair(wh, "KOR", "JPN")
     inputs = pair[~pair["input_id"].isin(["S1", "S2", "S3"])]
     block = _section(docs["en"], "chips")
     assert f"world supply of {int(inputs['joint_dominance'].sum())}," in block
     assert "CC BY-NC 4.0" in block
     io = pytest.importorskip("straits.valuechain.io")
-    df = io.io_shock(supplier="JPN", sector="c9", customer="KOR", cut=0.5)
+    df = io.io_shock(wh, supplier="JPN", sector="c9", customer="KOR", cut=0.5)
     kor = df[(df["country"] == "KOR") & (df["industry"] == "total")].iloc[0]
-    assert f"{kor['ghosh_loss']:,.1f}" in _section(docs["en"], "io")
+    assert f"{kor['ghosh_loss_musd']:,.1f}" in _section(docs["en"], "io")
 
 
 def test_methods_lists_every_used_source_and_licence(docs):

@@ -29,7 +29,7 @@ def test_io_shock_csv():
     assert r.exit_code == 0, r.output
     df = pd.read_csv(io.StringIO(r.output))
     assert df.iloc[-1][["country", "industry"]].tolist() == ["WORLD", "total"]
-    assert {"leontief_loss", "ghosh_loss", "output"} <= set(df.columns)
+    assert {"leontief_loss_musd", "ghosh_loss_musd", "output_musd"} <= set(df.columns)
 
 
 def test_io_reliance_json():
@@ -40,7 +40,7 @@ def test_io_reliance_json():
 
 @pytest.mark.parametrize("args,msg", [
     (["--cut", "1.5"], "'cut' parameter"),
-    (["--cut", "0.5", "--year", "2030"], "1995-2011"),
+    (["--cut", "0.5", "--year", "2005"], "Year 2005 is not loaded"),
     (["--cut", "0.5", "--sector", "c77"], "unknown industry"),
 ])
 def test_io_shock_errors(args, msg):

@@ -1,4 +1,9 @@
-"""Input-output engine: hand-worked 3-sector table, real WIOD 2011 identities, extraction."""
+"""Input-output engine: hand-worked 3-sector table, real WIOD 2011 identities, extraction.
+
+The engine reads its tables from the warehouse: the hand-worked table is stored in a tiny
+in-memory warehouse through the same loader as WIOD, the real 2011 table comes from the
+default warehouse, and the raw parquet files in ../shared/data are the reference.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from straits import provenance
 from straits._kernels import io as k
-from straits.errors import DataNotLoadedError, ParameterError, UnknownCodeError
-from straits.sources.wiod import MRIOTable, load_wiod
-from straits.valuechain import io
+from straits.errors import DataNotLoadedError, InputFileError, ParameterError, UnknownCodeError
+from straits.sources.wiod import MRIOTable, read_wiod
+from straits.valuechain import io, iotable
+from straits.warehouse.backend import DuckDBBackend, connect
+from straits.warehouse.valuechain_load import load_mrio
 
 # Hand-worked table (million USD). Rows supply, columns use; output x = (100, 200, 100).
 Z3 = np.array([[20.0, 40.0, 10.0],
@@ -73,21 +81,44 @@ def _tiny_table() -> MRIOTable:
                      fd_labels=("AAA.CONS_h",), unit="million USD", source="hand-worked", year=2000)
 
 
-def test_shock_on_any_mrio_table():
-    df = io.io_shock(supplier="AAA", sector="c1", customer="BBB", cut=1.0, table=_tiny_table())
+def _tiny_wh() -> DuckDBBackend:
+    con = connect(None)
+    load_mrio(con, [_tiny_table()], dataset="wiod", release="T", citation="hand-worked",
+              sources=["tiny"])
+    return DuckDBBackend(con)
+
+
+@pytest.fixture(scope="module")
+def tiny_wh():
+    return _tiny_wh()
+
+
+def test_tiny_table_round_trips_through_the_warehouse(tiny_wh):
+    t = iotable.mrio_table(tiny_wh, final_demand=True)
+    np.testing.assert_array_equal(t.Z, Z3)
+    np.testing.assert_array_equal(t.x, X3)
+    np.testing.assert_array_equal(t.Y, F3[:, None])
+    assert t.countries == ("AAA", "AAA", "BBB") and t.industry_names["c2"] == "Services"
+    assert iotable.mrio_table(tiny_wh) is iotable.mrio_table(tiny_wh)  # cached
+
+
+def test_shock_on_any_mrio_table(tiny_wh):
+    df = io.io_shock(tiny_wh, supplier="AAA", sector="c1", customer="BBB", cut=1.0)
     # cut A[AAA.c1, BBB.c1] = A[0, 2]: rows BBB c1, BBB total, AAA c1, AAA c2, AAA total, WORLD
     assert df[["country", "industry"]].values.tolist() == [
         ["BBB", "c1"], ["BBB", "total"], ["AAA", "c1"], ["AAA", "c2"], ["AAA", "total"], ["WORLD", "total"]]
     A2 = A3.copy()
     A2[0, 2] = 0.0
     loss = X3 - np.linalg.solve(np.eye(3) - A2, F3)
-    assert df["leontief_loss"].iloc[-1] == pytest.approx(loss.sum(), rel=1e-10)
-    assert df.attrs["cut_flows_musd"] == pytest.approx(10.0)  # Z[0, 2]
+    assert df["leontief_loss_musd"].iloc[-1] == pytest.approx(loss.sum(), rel=1e-10)
+    assert df.attrs["shock"]["cut_flows_musd"] == pytest.approx(10.0)  # Z[0, 2]
+    prov = provenance.of(df)
+    assert prov.dataset == "wiod" and prov.years == (2000,) and "hand-worked" in prov.source
 
 
 @pytest.fixture(scope="module")
-def wiod():
-    return load_wiod(2011)
+def wiod(wh):
+    return iotable.mrio_table(wh, 2011, final_demand=True)
 
 
 def test_real_table_layout(wiod, shared):
@@ -99,8 +130,8 @@ def test_real_table_layout(wiod, shared):
 
 
 def test_real_leontief_identity(wiod):
-    c = io.core(wiod)
-    assert io.core(wiod) is c  # cached
+    c = iotable.core(wiod)
+    assert iotable.core(wiod) is c  # cached
     np.testing.assert_allclose(c.L @ c.f, wiod.x, rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(c.v @ c.G, wiod.x, rtol=1e-6, atol=1e-6)
     # f is the table's final demand up to the published integer rounding
@@ -108,80 +139,115 @@ def test_real_leontief_identity(wiod):
     assert (c.A.sum(axis=0) < 1).all()
 
 
-def test_cut_zero_changes_nothing(wiod):
-    df = io.io_shock(supplier="JPN", sector="c9", customer="KOR", cut=0.0)
-    assert (df["leontief_loss"] == 0).all() and (df["ghosh_loss"] == 0).all()
+def test_cut_zero_changes_nothing(wh):
+    df = io.io_shock(wh, supplier="JPN", sector="c9", customer="KOR", cut=0.0)
+    assert (df["leontief_loss_musd"] == 0).all() and (df["ghosh_loss_musd"] == 0).all()
 
 
 @pytest.mark.parametrize("sup,sec,cus", [("JPN", "c9", "KOR"), ("JPN,CHN", "c9,c14", "KOR,TWN")])
-def test_smw_equals_direct_resolve(wiod, sup, sec, cus):
-    df = io.io_shock(supplier=sup, sector=sec, customer=cus, cut=0.5)
-    c = io.core(wiod)
-    rows = io._index(wiod, sup.split(","), sec.split(","))
-    cols = io._index(wiod, cus.split(","), list(wiod.sectors))
+def test_smw_equals_direct_resolve(wh, wiod, sup, sec, cus):
+    df = io.io_shock(wh, supplier=sup, sector=sec, customer=cus, cut=0.5)
+    c = iotable.core(wiod)
+    rows = iotable.index_of(wiod, sup.split(","), sec.split(","))
+    cols = iotable.index_of(wiod, cus.split(","), list(wiod.sectors))
     back = k.backward_extraction_direct(c, rows, cols, 0.5)
     fwd = k.forward_extraction_direct(c, rows, cols, 0.5)
     world = df[df["country"].eq("WORLD")].iloc[0]
-    assert world["leontief_loss"] == pytest.approx(back.sum(), rel=1e-9)
-    assert world["ghosh_loss"] == pytest.approx(fwd.sum(), rel=1e-9)
+    assert world["leontief_loss_musd"] == pytest.approx(back.sum(), rel=1e-9)
+    assert world["ghosh_loss_musd"] == pytest.approx(fwd.sum(), rel=1e-9)
     np.testing.assert_allclose(k.backward_extraction_loss(c, rows, cols, 0.5), back, rtol=1e-7, atol=1e-7)
     np.testing.assert_allclose(k.forward_extraction_loss(c, rows, cols, 0.5), fwd, rtol=1e-7, atol=1e-7)
 
 
-def test_shock_rows_and_totals(wiod):
-    df = io.io_shock(supplier="JPN", sector="c9", customer="KOR", cut=0.5)
-    assert list(df.columns[:6]) == ["country", "industry", "industry_name", "output", "leontief_loss",
-                                    "ghosh_loss"]
+def test_shock_rows_and_totals(wh, wiod):
+    df = io.io_shock(wh, supplier="JPN", sector="c9", customer="KOR", cut=0.5)
+    assert list(df.columns[:6]) == ["country", "industry", "industry_name", "output_musd",
+                                    "leontief_loss_musd", "ghosh_loss_musd"]
     assert len(df) == 2 * 35 + 2 + 1
     kor = df[df["country"].eq("KOR")]
     tot = kor[kor["industry"].eq("total")].iloc[0]
-    assert tot["leontief_loss"] == pytest.approx(kor[kor["industry"].ne("total")]["leontief_loss"].sum())
+    assert tot["leontief_loss_musd"] == pytest.approx(
+        kor[kor["industry"].ne("total")]["leontief_loss_musd"].sum())
     # the cut value: 0.5 * sum of JPN.c9 -> KOR.* flows in the raw table
     kor_cols = [i for i, r in enumerate(wiod.countries) if r == "KOR"]
     jpn_c9 = wiod.countries.index("JPN") + 8
-    assert df.attrs["cut_flows_musd"] == pytest.approx(0.5 * wiod.Z[jpn_c9, kor_cols].sum())
+    assert df.attrs["shock"]["cut_flows_musd"] == pytest.approx(0.5 * wiod.Z[jpn_c9, kor_cols].sum())
     # demand-driven loss falls mostly on the supplier, supply-driven loss on the customer
     jpn = df[(df["country"] == "JPN") & (df["industry"] == "total")].iloc[0]
-    assert jpn["leontief_loss"] > tot["leontief_loss"] and tot["ghosh_loss"] > jpn["ghosh_loss"]
-    assert set(df.attrs["method"]) == {"leontief_loss", "ghosh_loss"}
+    assert jpn["leontief_loss_musd"] > tot["leontief_loss_musd"]
+    assert tot["ghosh_loss_musd"] > jpn["ghosh_loss_musd"]
+    assert "Leontief" in provenance.of(df).method and "Ghosh" in provenance.of(df).method
 
 
-def test_errors():
+def test_errors(wh, tmp_path):
     with pytest.raises(ParameterError, match="'cut' parameter"):
-        io.io_shock(supplier="JPN", sector="c9", customer="KOR", cut=1.5)
+        io.io_shock(wh, supplier="JPN", sector="c9", customer="KOR", cut=1.5)
     with pytest.raises(UnknownCodeError, match="unknown industry"):
-        io.io_shock(supplier="JPN", sector="c99", customer="KOR", cut=0.5)
+        io.io_shock(wh, supplier="JPN", sector="c99", customer="KOR", cut=0.5)
     with pytest.raises(UnknownCodeError, match="not a region"):
-        io.io_shock(supplier="XYZ", sector="c9", customer="KOR", cut=0.5)
-    with pytest.raises(DataNotLoadedError, match="not embedded"):
-        io.io_shock(year=2005, supplier="JPN", sector="c9", customer="KOR", cut=0.5)
-    with pytest.raises(DataNotLoadedError, match="1995-2011"):
-        load_wiod(2020)
+        io.io_shock(wh, supplier="XYZ", sector="c9", customer="KOR", cut=0.5)
+    with pytest.raises(ParameterError, match="'supplier' parameter"):
+        io.io_shock(wh, supplier="", sector="c9", customer="KOR", cut=0.5)
+    with pytest.raises(DataNotLoadedError, match="loaded WIOD years: 2011-2011"):
+        io.io_shock(wh, year=2005, supplier="JPN", sector="c9", customer="KOR", cut=0.5)
+    with pytest.raises(InputFileError, match="1995-2011"):
+        read_wiod(tmp_path / "wiot_2020.parquet", 2020)
 
 
 def test_sector_and_country_spellings(wiod):
-    assert io.resolve_sectors(wiod, "Chemicals and chemical products", name="s", func="f") == ["c9"]
-    assert io.resolve_sectors(wiod, "14", name="s", func="f") == ["c14"]
-    assert io.resolve_regions(wiod, "Korea, ROU, row", name="c", func="f") == ["KOR", "ROM", "RoW"]
+    assert iotable.resolve_sectors(wiod, "Chemicals and chemical products", name="s", func="f") == ["c9"]
+    assert iotable.resolve_sectors(wiod, "14", name="s", func="f") == ["c14"]
+    assert iotable.resolve_regions(wiod, "Korea, ROU, row", name="c", func="f") == ["KOR", "ROM", "RoW"]
 
 
-def test_user_folder_year(shared):
-    t = load_wiod(2005, path=shared / "wiod-2013")
-    assert t.year == 2005 and t.Z.shape == (1435, 1435)
+def test_user_year_ingested_and_used(tmp_path, shared):
+    """A WIOD year the user ingests is what io_shock reads (year=None: the latest loaded)."""
+    import shutil
+
+    import straits
+
+    for name in ("wiot_2005.parquet", "sectors.csv"):
+        shutil.copy(shared / "wiod-2013" / name, tmp_path / name)
+    raw = pd.read_parquet(tmp_path / "wiot_2005.parquet")
+    with straits.open(tmp_path / "w.duckdb") as s:
+        out = s.ingest(tmp_path / "wiot_2005.parquet")
+        assert out[["dataset", "year"]].values.tolist() == [["wiod", 2005]]
+        assert s.years("wiod") == [2005]
+        df = s.io_shock(supplier="JPN", sector="c9", customer="KOR", cut=0.5)
+        kor = [c for c in raw.columns if c.startswith("KOR.c")]
+        assert df.attrs["shock"]["year"] == 2005
+        assert df.attrs["shock"]["cut_flows_musd"] == pytest.approx(0.5 * raw.loc["JPN.c9", kor].sum())
 
 
-def test_foreign_input_reliance(wiod, shared):
-    df = io.foreign_input_reliance(country="KOR", supplier="JPN,CHN")
+def test_malformed_wiod_file_rejected_warehouse_intact(tmp_path, shared):
+    import shutil
+
+    import straits
+
+    shutil.copy(shared / "wiod-2013" / "sectors.csv", tmp_path / "sectors.csv")
+    raw = pd.read_parquet(shared / "wiod-2013" / "wiot_2005.parquet")
+    raw.iloc[3, 5] = -1.0  # a negative intermediate flow
+    raw.to_parquet(tmp_path / "wiot_2005.parquet")
+    with straits.open(tmp_path / "w.duckdb") as s:
+        before = s.con.execute("SELECT count(*) FROM releases").fetchall()
+        with pytest.raises(InputFileError, match=r"wiot_2005.parquet, column .*: row AUS.c4"):
+            s.ingest(tmp_path / "wiot_2005.parquet")
+        assert s.con.execute("SELECT count(*) FROM releases").fetchall() == before
+        assert s.years("wiod") == []
+
+
+def test_foreign_input_reliance(wh, wiod, shared):
+    df = io.foreign_input_reliance(wh, country="KOR", supplier="JPN,CHN")
     raw = pd.read_parquet(shared / "wiod-2013" / "wiot_2011.parquet")
     col = raw["KOR.c14"].iloc[:1435]
     inputs = col.sum()
     jpn = col[col.index.str.startswith("JPN.")].sum() / inputs
     foreign = col[~col.index.str.startswith("KOR.")].sum() / inputs
     row = df[(df["industry"] == "c14")].set_index("supplier")
-    assert row.loc["JPN", "face_value"] == pytest.approx(jpn, rel=1e-12)
-    assert row.loc["FOREIGN", "face_value"] == pytest.approx(foreign, rel=1e-12)
+    assert row.loc["JPN", "face_value_share"] == pytest.approx(jpn, rel=1e-12)
+    assert row.loc["FOREIGN", "face_value_share"] == pytest.approx(foreign, rel=1e-12)
     # look-through sees indirect inputs too, and stays a fraction
-    assert 0 < row.loc["FOREIGN", "look_through"] < 1
+    assert 0 < row.loc["FOREIGN", "look_through_share"] < 1
     assert set(df["supplier"]) == {"JPN", "CHN", "FOREIGN"}
     assert len(df) == 3 * 35 + 3
 
@@ -191,16 +257,15 @@ def test_foreign_input_reliance(wiod, shared):
 def test_losses_grow_with_the_cut(cut1, cut2):
     t = _tiny_table()
     lo, hi = sorted((cut1, cut2))
-    a = io.io_shock(supplier="AAA", sector="c1,c2", customer="BBB", cut=lo, table=t).iloc[-1]
-    b = io.io_shock(supplier="AAA", sector="c1,c2", customer="BBB", cut=hi, table=t).iloc[-1]
-    assert -1e-9 <= a["leontief_loss"] <= b["leontief_loss"] + 1e-9
-    assert -1e-9 <= a["ghosh_loss"] <= b["ghosh_loss"] + 1e-9
+    a = io.shock_table(t, supplier="AAA", sector="c1,c2", customer="BBB", cut=lo).iloc[-1]
+    b = io.shock_table(t, supplier="AAA", sector="c1,c2", customer="BBB", cut=hi).iloc[-1]
+    assert -1e-9 <= a["leontief_loss_musd"] <= b["leontief_loss_musd"] + 1e-9
+    assert -1e-9 <= a["ghosh_loss_musd"] <= b["ghosh_loss_musd"] + 1e-9
 
 
-def test_malformed_wiod_file_rejected(tmp_path):
-    from straits.errors import InputFileError
-
+def test_malformed_wiod_layout_rejected(tmp_path):
     pd.DataFrame({"AAA.c1": [1.0], "output": [2.0]}, index=pd.Index(["AAA.c2"], name="row")).to_parquet(
         tmp_path / "wiot_2001.parquet")
+    (tmp_path / "sectors.csv").write_text("code,name\nc1,Goods\n", encoding="utf-8")
     with pytest.raises(InputFileError, match="wiot_2001.parquet: expected the first columns"):
-        load_wiod(2001, path=tmp_path)
+        read_wiod(tmp_path / "wiot_2001.parquet", 2001)

@@ -321,6 +321,38 @@ class Flag(Constraint):
         return [*super().invalid(), "yes", 1, 0.0]
 
 
+@dataclass
+class Names(Constraint):
+    """Codes or names the engine resolves against its own data, comma-separated or a list.
+
+    For names that are not BACI economies or HS products: WIOD regions (``RoW``) and
+    industries (``c9``, ``chemicals``). Only the form is checked here; a name the data does
+    not hold is an :class:`~straits.errors.UnknownCodeError` from the engine.
+    """
+
+    min_items: int = 1
+    max_items: int = MAX_ECONOMIES
+    none_ok: bool = False
+
+    def __post_init__(self) -> None:
+        self.expected = (f"{self.min_items} to {self.max_items} codes or names, "
+                         "comma-separated (JPN,CHN or c9,c14)")
+
+    def check(self, name: str, func: str, value: object) -> None:  # noqa: D102
+        if not isinstance(value, str | list | tuple):
+            _fail(name, func, self.expected, value)
+        items = split_list(value) or []
+        if any(not i for i in items) or not self.min_items <= len(items) <= self.max_items:
+            _fail(name, func, self.expected, value)
+
+    def example(self) -> object:  # noqa: D102
+        return "KOR"
+
+    def invalid(self) -> list[object]:  # noqa: D102
+        return [*super().invalid(), "", [], "KOR,,JPN", 5,
+                ",".join(["KOR"] * (self.max_items + 1))]
+
+
 def _resolve_party(name: str, func: str, spec: str):
     from straits.reference.blocs import resolve_party
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from straits.errors import DataNotLoadedError
+from straits.valuechain import thresholds as th
 from straits.warehouse import protocol
 from straits.warehouse.backend import DuckDBBackend, connect
 from straits.warehouse.query import Query
@@ -141,6 +142,9 @@ class Session:
         A BACI release gives one row per year loaded. Any other file is recognised by its
         header (UN Comtrade classic or API CSV, Korea customs; see
         :mod:`straits.sources.detect`) and loaded into ``reporter_flows``, one summary row.
+        An ETO chip-chain folder (``provision.csv``, ``providers.csv``...) replaces the ETO
+        tables, and ``wiot_{year}.parquet`` WIOD tables (a file or a folder of them) replace
+        those years (:mod:`straits.warehouse.valuechain_load`).
         Re-ingesting a year or file replaces it; each ingest is one transaction, so a bad file
         leaves the warehouse as it was.
         """
@@ -148,6 +152,11 @@ class Session:
 
         p = Path(path)
         try:
+            from straits.warehouse.valuechain_load import load_valuechain
+
+            vc = load_valuechain(self.con, p)  # an ETO folder or WIOD tables, else None
+            if vc is not None:
+                return vc
             if p.is_file() and p.suffix.lower() != ".zip":
                 from straits.warehouse.reporter_load import load_reporter_files
 
@@ -394,41 +403,53 @@ class Session:
             "SELECT count(*) > 0 FROM reporter_flows WHERE month IS NOT NULL").fetchall()[0][0])
 
     # -- value chain (straits.valuechain) -----------------------------------------------
-    def chain(self, **kw: Any) -> pd.DataFrame:
+    def chain(self, *, country: str | None = None, input: str | None = None) -> pd.DataFrame:  # noqa: A002
         """Shares of countries and firms on every chip input; see ``valuechain.chips.chain``."""
         from straits.valuechain.chips import chain
 
-        return chain(**kw)
+        return chain(self.backend, country=country, input=input)
 
-    def chokepoints(self, **kw: Any) -> pd.DataFrame:
+    def chokepoints(self, *, country_threshold: float = th.COUNTRY_THRESHOLD,
+                    firm_top3_threshold: float = th.FIRM_TOP3_THRESHOLD,
+                    include_all: bool = False) -> pd.DataFrame:
         """Chip-supply chokepoints; see ``valuechain.chips.chokepoints``."""
         from straits.valuechain.chips import chokepoints
 
-        return chokepoints(**kw)
+        return chokepoints(self.backend, country_threshold=country_threshold,
+                           firm_top3_threshold=firm_top3_threshold, include_all=include_all)
 
-    def chain_pair(self, a: str, b: str, **kw: Any) -> pd.DataFrame:
+    def chain_pair(self, a: str, b: str, *, joint_threshold: float = th.JOINT_THRESHOLD,
+                   weak_threshold: float = th.WEAK_THRESHOLD) -> pd.DataFrame:
         """Two countries along the chip chain; see ``valuechain.chips.chain_pair``."""
         from straits.valuechain.chips import chain_pair
 
-        return chain_pair(a, b, **kw)
+        return chain_pair(self.backend, a, b, joint_threshold=joint_threshold,
+                          weak_threshold=weak_threshold)
 
-    def chain_downstream(self, input_id: str, **kw: Any) -> pd.DataFrame:
+    def chain_downstream(self, input: str) -> pd.DataFrame:  # noqa: A002
         """Downstream paths of a chip input; see ``valuechain.chips.downstream``."""
         from straits.valuechain.chips import downstream
 
-        return downstream(input_id, **kw)
+        return downstream(self.backend, input)
 
-    def io_shock(self, **kw: Any) -> Any:
+    def io_shock(self, *, supplier: str | Sequence[str], sector: str | Sequence[str],
+                 customer: str | Sequence[str], cut: float, year: int | None = None,
+                 customer_sector: str | Sequence[str] | None = None) -> pd.DataFrame:
         """Input-output supply-cut propagation; see ``valuechain.io.io_shock``."""
         from straits.valuechain.io import io_shock
 
-        return io_shock(**kw)
+        return io_shock(self.backend, supplier=supplier, sector=sector, customer=customer,
+                        cut=cut, year=year, customer_sector=customer_sector)
 
-    def foreign_input_reliance(self, **kw: Any) -> Any:
+    def foreign_input_reliance(self, *, country: str | Sequence[str],
+                               supplier: str | Sequence[str] | None = None,
+                               industry: str | Sequence[str] | None = None,
+                               year: int | None = None) -> pd.DataFrame:
         """Face-value and look-through input reliance; see ``valuechain.io.foreign_input_reliance``."""
         from straits.valuechain.io import foreign_input_reliance
 
-        return foreign_input_reliance(**kw)
+        return foreign_input_reliance(self.backend, country=country, supplier=supplier,
+                                      industry=industry, year=year)
 
 
 def _pandas(table: pa.Table) -> pd.DataFrame:

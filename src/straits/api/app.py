@@ -127,15 +127,14 @@ def watch(importer: str, products: str | None = None, start: str | None = None,
 @app.get("/chain")
 def chain(country: str | None = None, input: str | None = None) -> list[dict]:  # noqa: A002
     """ETO semiconductor supply chain shares (CC BY-NC 4.0, Emerging Technology Observatory)."""
-    from straits.valuechain.chips import chain as chain_table
-
-    return _records(chain_table(country=country, input=input))
+    with _session() as s:
+        return _records(s.chain(country=country, input=input))
 
 
 @app.get("/io-shock")
 def io_shock(supplier: str = "JPN", sector: str = "c9", customer: str = "KOR", cut: float = 0.5,
-             year: int = 2011) -> list[dict]:
+             year: int | None = None) -> list[dict]:
     """Input-output propagation of a bilateral supply cut (WIOD; million USD)."""
-    from straits.valuechain.io import io_shock as run
-
-    return _records(run(year=year, supplier=supplier, sector=sector, customer=customer, cut=cut))
+    with _session() as s:
+        return _records(s.io_shock(year=year, supplier=supplier, sector=sector,
+                                   customer=customer, cut=cut))

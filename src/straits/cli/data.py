@@ -13,12 +13,14 @@ from straits.cli._common import DbOpt, Format, FormatOpt, OutOpt, YearOpt, emit,
 
 
 def ingest(
-    path: Annotated[Path, typer.Argument(help="BACI release (zip or folder), or a UN Comtrade "
-                                         "(classic or API) or Korea customs CSV.")],
+    path: Annotated[Path, typer.Argument(help="BACI release (zip or folder), a UN Comtrade "
+                                         "(classic or API) or Korea customs CSV, an ETO "
+                                         "chip-chain folder, or WIOD wiot_YEAR.parquet "
+                                         "table(s) (a file or a folder).")],
     years: Annotated[str | None, typer.Option(help="Years to load, e.g. 2019-2023.")] = None,
     db: DbOpt = None,
 ) -> None:
-    """Load a BACI release or a reporter file (recognised by its header); one transaction."""
+    """Load a BACI release, a reporter file, ETO or WIOD tables (recognised by layout); one transaction."""
     from rich.console import Console
 
     console = Console(stderr=True)
@@ -29,6 +31,12 @@ def ingest(
         console.print(f"Loaded {r['source']} ({r['layout']}, {r['dataset']}): {r['rows']:,} "
                       f"rows, {r['first_period']}–{r['last_period']}, reporter {r['reporters']}, "
                       f"{r['value_usd']:,.0f} USD into {s.path}")
+        return
+    if "hs" not in summary:  # value-chain tables (straits.warehouse.valuechain_load)
+        console.print(f"Loaded {summary['dataset'].iloc[0].upper()} "
+                      f"{summary['release'].iloc[0]} from {summary['source'].iloc[0]}: years "
+                      f"{', '.join(map(str, summary['year']))}, {summary['rows'].sum():,} rows "
+                      f"into {s.path}")
         return
     console.print(
         f"Loaded {len(summary)} year(s) {summary['year'].min()}–{summary['year'].max()} "

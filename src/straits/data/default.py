@@ -5,8 +5,9 @@ The default warehouse is an ordinary DuckDB file, built on first use into the us
 embedded files, so a new package version with new data builds a new one. The build writes a
 temporary file and renames it, so an interrupted build never leaves a half-built warehouse.
 
-Later datasets (monthly reporter series, value-chain tables) register a loader in
-``EMBEDDED_LOADERS``; each receives an open session and the package data folder.
+Each embedded dataset (BACI, the reporter series, the ETO chip chain and the WIOD table)
+has a loader in ``EMBEDDED_LOADERS``; each receives an open session and the package data
+folder.
 """
 
 from __future__ import annotations
@@ -38,7 +39,14 @@ def _load_reporter(session: Session, root: Path) -> None:
     load_embedded(session.con, root / "reporter")
 
 
-EMBEDDED_LOADERS: list[Loader] = [_load_baci, _load_reporter]
+def _load_valuechain(session: Session, root: Path) -> None:
+    from straits.warehouse.valuechain_load import load_eto, load_wiod
+
+    load_eto(session.con, root / "eto")
+    load_wiod(session.con, root / "wiod")
+
+
+EMBEDDED_LOADERS: list[Loader] = [_load_baci, _load_reporter, _load_valuechain]
 
 
 def data_root() -> Path:

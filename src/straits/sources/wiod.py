@@ -1,9 +1,10 @@
 """World Input-Output Database (2013 release) tables as :class:`MRIOTable`.
 
 Every multi-regional input-output source (WIOD here; OECD ICIO or EXIOBASE later) is one
-module with a loader returning the same small container, so the value-chain engine never
-sees a source's file layout. The 2011 table is embedded (``straits/data/wiod``); other years
-load from a folder holding ``wiot_{year}.parquet`` files in the same layout.
+module that reads its files into the same small container, which the warehouse stores in its
+``io_*`` tables (:mod:`straits.warehouse.valuechain_load`), so the value-chain engine never
+sees a source's file layout. The 2011 table is embedded in the default warehouse; other years
+are ingested from ``wiot_{year}.parquet`` files in the same layout (``straits ingest``).
 
 References
 ----------
@@ -14,23 +15,23 @@ Production", Review of International Economics 23(3), 575-605.
 
 from __future__ import annotations
 
-import os
+import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from straits.errors import DataNotLoadedError, InputFileError
+from straits.errors import InputFileError
 
 WIOD_YEARS = range(1995, 2012)
-WIOD_EMBEDDED_YEAR = 2011
+WIOD_RELEASE = "2013 release"
 WIOD_CITATION = (
-    "WIOD 2013 release (Timmer et al. 2015, Review of International Economics 23(3)), "
-    "world input-output table {year}, million current USD"
+    "World Input-Output Database, 2013 release (Timmer, Dietzenbacher, Los, Stehrer and "
+    "de Vries 2015, Review of International Economics 23(3), 575-605)"
 )
+WIOD_UNIT = "million current USD"
+_FILE = re.compile(r"wiot_(\d{4})\.parquet$")
 FD_CATEGORIES = ("CONS_h", "CONS_np", "CONS_g", "GFCF", "INVEN")
 
 
@@ -93,50 +94,62 @@ class MRIOTable:
         })
 
 
-def embedded_dir() -> Path:
-    """Folder of the embedded WIOD files."""
-    return Path(str(resources.files("straits.data").joinpath("wiod")))
+def wiod_files(path: str | Path) -> dict[int, Path]:
+    """WIOD tables at ``path`` by year: one ``wiot_{year}.parquet`` file, or a folder of them.
+
+    Returns an empty dict when ``path`` holds none (so ingest can try other layouts).
+    """
+    p = Path(path)
+    files = sorted(p.glob("wiot_*.parquet")) if p.is_dir() else [p]
+    return {int(m.group(1)): f for f in files if (m := _FILE.search(f.name))}
 
 
-def default_dir() -> Path | None:
-    """User folder of WIOD files from ``$STRAITS_WIOD_DIR``, if set."""
-    env = os.environ.get("STRAITS_WIOD_DIR")
-    return Path(env) if env else None
+def read_sectors(folder: Path) -> dict[str, str]:
+    """Industry code -> name from ``sectors.csv`` beside the tables.
 
-
-@lru_cache(maxsize=4)
-def read_sectors(path: Path | None = None) -> dict[str, str]:
-    """Industry code -> name from ``sectors.csv`` (the embedded one by default)."""
-    file = path if path is not None and path.exists() else embedded_dir() / "sectors.csv"
+    Raises
+    ------
+    InputFileError
+        No ``sectors.csv`` in the folder, or not the ``code,name`` layout.
+    """
+    file = folder / "sectors.csv"
+    if not file.exists():
+        raise InputFileError(file, "file not found: a WIOD table needs the sectors.csv "
+                             "(code,name) of its release beside it")
     df = pd.read_csv(file, dtype=str)
     if list(df.columns[:2]) != ["code", "name"]:
         raise InputFileError(file, f"expected columns code,name; got {list(df.columns)}", line=1)
     return dict(zip(df["code"], df["name"], strict=True))
 
 
-def wiod_file(year: int, path: str | Path | None = None) -> Path:
-    """The parquet file of ``year``: from ``path`` (or $STRAITS_WIOD_DIR), else embedded."""
+def read_wiod(file: str | Path, year: int) -> MRIOTable:
+    """Read and check one WIOD world input-output table (``wiot_{year}.parquet``).
+
+    Parameters
+    ----------
+    file : str or Path
+        The parquet file; ``sectors.csv`` must sit beside it.
+    year : int
+        1995-2011.
+
+    Returns
+    -------
+    MRIOTable
+        Million current USD.
+
+    Raises
+    ------
+    InputFileError
+        Year outside the release, not the WIOD layout, a non-numeric, missing or negative
+        value (the first offending row and column named).
+    """
+    file = Path(file)
     if int(year) not in WIOD_YEARS:
-        raise DataNotLoadedError(
-            f"WIOD 2013 release covers 1995-2011; year {year} does not exist in it."
-        )
-    folder = Path(path) if path is not None else default_dir()
-    if folder is not None:
-        file = folder / f"wiot_{int(year)}.parquet" if folder.is_dir() else folder
-        if not file.exists():
-            raise DataNotLoadedError(f"No WIOD table for {year}: {file} does not exist.")
-        return file
-    if int(year) != WIOD_EMBEDDED_YEAR:
-        raise DataNotLoadedError(
-            f"WIOD {year} is not embedded (only {WIOD_EMBEDDED_YEAR} is); pass a folder holding "
-            f"wiot_{year}.parquet (path=... in Python, --wiod-dir or $STRAITS_WIOD_DIR on the CLI)."
-        )
-    return embedded_dir() / f"wiot_{WIOD_EMBEDDED_YEAR}.parquet"
-
-
-@lru_cache(maxsize=4)
-def _load(file: Path, year: int) -> MRIOTable:
-    df = pd.read_parquet(file)
+        raise InputFileError(file, f"the WIOD 2013 release covers 1995-2011, not {year}")
+    try:
+        df = pd.read_parquet(file)
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for a bad file
+        raise InputFileError(file, f"not a readable Parquet file ({exc})") from None
     if "row" in df.columns:
         df = df.set_index("row")
     cols = [str(c) for c in df.columns]
@@ -150,43 +163,20 @@ def _load(file: Path, year: int) -> MRIOTable:
         )
     if any("." not in r for r in labels):
         raise InputFileError(file, "expected row labels 'COUNTRY.industry', e.g. 'KOR.c14'")
-    values = df.to_numpy(dtype=float)
-    if not np.isfinite(values).all():
-        raise InputFileError(file, "non-numeric or missing values in the table")
+    try:
+        values = df.to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        raise InputFileError(file, "expected numbers in every column") from None
+    bad = ~np.isfinite(values) | (values < 0) & (np.arange(values.shape[1]) < n)[None, :]
+    bad[:, -1] |= values[:, -1] < 0
+    if bad.any():
+        i, j = (int(v[0]) for v in np.nonzero(bad))
+        raise InputFileError(file, f"row {labels[i]}: expected a finite value >= 0, got "
+                             f"{values[i, j]!r}", column=cols[j])
     Z, Y, x = values[:, :n], values[:, n:-1], values[:, -1]
-    if (Z < 0).any() or (x < 0).any():
-        raise InputFileError(file, "negative intermediate flows or output")
     countries, industries = zip(*(r.split(".", 1) for r in labels), strict=True)
-    folder = file.parent
     return MRIOTable(
         Z=Z, Y=Y, x=x, countries=tuple(countries), industries=tuple(industries),
-        industry_names=read_sectors(folder / "sectors.csv"), fd_labels=tuple(cols[n:-1]),
-        unit="million USD (current prices)", source=WIOD_CITATION.format(year=year), year=year,
-        meta={"file": str(file)},
+        industry_names=read_sectors(file.parent), fd_labels=tuple(cols[n:-1]),
+        unit=WIOD_UNIT, source=WIOD_CITATION, year=int(year), meta={"file": str(file)},
     )
-
-
-def load_wiod(year: int = WIOD_EMBEDDED_YEAR, path: str | Path | None = None) -> MRIOTable:
-    """Load one WIOD world input-output table.
-
-    Parameters
-    ----------
-    year : int
-        1995-2011; only 2011 is embedded.
-    path : str or Path, optional
-        Folder holding ``wiot_{year}.parquet`` (and optionally ``sectors.csv``), or the file
-        itself. Default: ``$STRAITS_WIOD_DIR`` if set, else the embedded 2011 table.
-
-    Returns
-    -------
-    MRIOTable
-        Million current USD; cached per file.
-
-    Examples
-    --------
-    >>> t = load_wiod(2011)
-    >>> t.Z.shape
-    (1435, 1435)
-    """
-    file = wiod_file(year, path).resolve()
-    return _load(file, int(year))

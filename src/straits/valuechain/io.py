@@ -11,8 +11,11 @@ extractions (Miller & Lahr 2001) bound its effect on every industry of the world
   x′ᵀ = vᵀ(I − B′)⁻¹; ``ghosh_loss`` = x − x′, the output the customer's industries and their
   buyers lose when the input is missing, an upper bound (no substitution).
 
-Core quantities are computed once per table and cached (:func:`core`); each shock is then a
-Sherman–Morrison–Woodbury update in O(n·k) (:mod:`straits._kernels.io`).
+Both read the warehouse's input-output table of the requested year (default the latest
+loaded; :mod:`straits.valuechain.iotable`). Core quantities are computed once per table and
+cached; each shock is then a Sherman–Morrison–Woodbury update in O(n·k)
+(:mod:`straits._kernels.io`). Columns state their unit: ``_musd`` million current USD,
+``_share`` a fraction 0-1.
 
 References
 ----------
@@ -25,25 +28,27 @@ Supply Chain Reliance", Brookings Papers on Economic Activity, Fall 2023.
 
 from __future__ import annotations
 
-import difflib
-import weakref
 from collections.abc import Sequence
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from straits._kernels.io import (
-    IOCore,
-    backward_extraction_loss,
-    compute_core,
-    forward_extraction_loss,
+from straits._kernels.io import backward_extraction_loss, forward_extraction_loss
+from straits.errors import check_param
+from straits.params import Interval, Names, YearSpec, validate_params
+from straits.provenance import Provenance, attach
+from straits.sources.wiod import WIOD_RELEASE, MRIOTable
+from straits.valuechain.iotable import (
+    core,
+    index_of,
+    labels,
+    mrio_table,
+    resolve_regions,
+    resolve_sectors,
 )
-from straits.errors import UnknownCodeError, check_param
-from straits.sources.wiod import WIOD_EMBEDDED_YEAR, MRIOTable, load_wiod
+from straits.warehouse.protocol import Warehouse
 
-__all__ = ["MRIOTable", "core", "foreign_input_reliance", "io_shock", "load_wiod"]
+__all__ = ["foreign_input_reliance", "io_shock", "shock_table"]
 
 METHOD = {
     "leontief_loss": (
@@ -57,111 +62,17 @@ METHOD = {
         "downstream for want of the input; an upper bound assuming no substitution)."
     ),
 }
-_ALIASES = {"ROU": "ROM", "ROW": "RoW", "REST OF WORLD": "RoW"}
 
 
-_CORES: weakref.WeakKeyDictionary[MRIOTable, IOCore] = weakref.WeakKeyDictionary()
-
-
-def core(table: MRIOTable) -> IOCore:
-    """A, B, L, G, f, v of ``table``, computed on first use and cached.
-
-    Parameters
-    ----------
-    table : MRIOTable
-
-    Returns
-    -------
-    IOCore
-        See :func:`straits._kernels.io.compute_core` for the formulas.
-    """
-    hit = _CORES.get(table)
-    if hit is None:
-        hit = _CORES[table] = compute_core(table.Z, table.x)
-    return hit
-
-
-def _as_list(spec: str | Sequence[str] | None) -> list[str]:
-    if spec is None:
-        return []
-    if isinstance(spec, str):
-        parts = spec.replace("+", ",").split(",")
-    else:
-        parts = [str(p) for p in spec]
-    return [p.strip() for p in parts if p.strip()]
-
-
-def resolve_regions(table: MRIOTable, spec: str | Sequence[str], *, name: str, func: str) -> list[str]:
-    """Region codes of the table from ISO3 codes or country names ("KOR", "Korea", "RoW")."""
-    regions = table.regions
-    upper = {r.upper(): r for r in regions}
-    out: list[str] = []
-    for q in _as_list(spec):
-        key = _ALIASES.get(q.upper(), q).upper()
-        code = upper.get(key)
-        if code is None:
-            try:
-                from straits.reference.lookup import resolve_country
-
-                iso3 = resolve_country(q).iso3
-                code = upper.get(_ALIASES.get(iso3, iso3).upper())
-            except Exception:  # noqa: BLE001 - any failure means "not a WIOD region"
-                code = None
-        if code is None:
-            raise UnknownCodeError(
-                f"The {name!r} parameter of {func}: {q!r} is not a region of the {table.year} table "
-                f"({len(regions)} regions: {', '.join(regions)})."
-            )
-        out.append(code)
-    check_param(name, func, bool(out), "one or more country codes", spec)
-    return list(dict.fromkeys(out))
-
-
-def resolve_sectors(table: MRIOTable, spec: str | Sequence[str] | None, *, name: str, func: str) -> list[str]:
-    """Industry codes from ``c9``, ``9`` or an exact/unique partial name; None means all."""
-    sectors = table.sectors
-    if spec is None:
-        return list(sectors)
-    names = {k: v for k, v in table.industry_names.items() if k in sectors}
-    out: list[str] = []
-    for q in _as_list(spec):
-        ql = q.lower()
-        code = ql if ql in sectors else (f"c{ql}" if f"c{ql}" in sectors else None)
-        if code is None:
-            hits = [k for k, v in names.items() if ql == v.lower()] or [
-                k for k, v in names.items() if ql in v.lower()
-            ]
-            code = hits[0] if len(hits) == 1 else None
-            if len(hits) > 1:
-                raise UnknownCodeError(
-                    f"The {name!r} parameter of {func}: industry {q!r} is ambiguous "
-                    f"({', '.join(f'{h} {names[h]}' for h in hits[:5])}); use a code such as {hits[0]}."
-                )
-        if code is None:
-            close = difflib.get_close_matches(q, list(names.values()), n=3)
-            raise UnknownCodeError(
-                f"The {name!r} parameter of {func}: unknown industry {q!r}; expected c1-c{len(sectors)}"
-                + (f" (did you mean {', '.join(close)}?)" if close else "") + "."
-            )
-        out.append(code)
-    return list(dict.fromkeys(out))
-
-
-def _index(table: MRIOTable, regions: list[str], sectors: list[str]) -> np.ndarray:
-    c = np.asarray(table.countries)
-    s = np.asarray(table.industries)
-    return np.flatnonzero(np.isin(c, regions) & np.isin(s, sectors))
-
-
-@lru_cache(maxsize=8)
-def _labels(table: MRIOTable) -> pd.DataFrame:
-    return table.labels()
+def _provenance(t: MRIOTable, method: str, notes: tuple[str, ...] = ()) -> Provenance:
+    return Provenance(source=f"{t.source}; world input-output table {t.year}", dataset="wiod",
+                      release=WIOD_RELEASE, years=(t.year,), method=method, notes=notes)
 
 
 def _shock_frame(t: MRIOTable, shown: list[str], x: np.ndarray, back: np.ndarray,
                  fwd: np.ndarray) -> pd.DataFrame:
     """Rows of the shown countries, a total after each, then WORLD (plain NumPy, ~1 ms)."""
-    lab = _labels(t)
+    lab = labels(t)
     reg = lab["country"].to_numpy()
     blocks = [np.flatnonzero(reg == r) for r in shown]  # a handful of user-given countries
     idx = np.concatenate([np.append(ix, -1) for ix in blocks] + [np.array([-1])])
@@ -176,50 +87,77 @@ def _shock_frame(t: MRIOTable, shown: list[str], x: np.ndarray, back: np.ndarray
     with np.errstate(divide="ignore", invalid="ignore"):
         shares = np.where(out_vals[:, :1] > 0, out_vals[:, 1:] / out_vals[:, :1], np.nan)
     return pd.DataFrame({
-        "country": country, "industry": industry, "industry_name": name, "output": out_vals[:, 0],
-        "leontief_loss": out_vals[:, 1], "ghosh_loss": out_vals[:, 2],
+        "country": country, "industry": industry, "industry_name": name,
+        "output_musd": out_vals[:, 0], "leontief_loss_musd": out_vals[:, 1],
+        "ghosh_loss_musd": out_vals[:, 2],
         "leontief_loss_share": shares[:, 0], "ghosh_loss_share": shares[:, 1],
     })
 
 
+def shock_table(t: MRIOTable, *, supplier: str | Sequence[str], sector: str | Sequence[str],
+                customer: str | Sequence[str], cut: float,
+                customer_sector: str | Sequence[str] | None = None) -> pd.DataFrame:
+    """:func:`io_shock` on a table already in memory (any MRIO source); same columns."""
+    func = "io_shock"
+    sup = resolve_regions(t, supplier, name="supplier", func=func)
+    cus = resolve_regions(t, customer, name="customer", func=func)
+    rows = index_of(t, sup, resolve_sectors(t, sector, name="sector", func=func))
+    check_param("sector", func, rows.size > 0, "one or more industries", sector)
+    cols = index_of(t, cus, resolve_sectors(t, customer_sector, name="customer_sector", func=func))
+    c = core(t)
+    back = backward_extraction_loss(c, rows, cols, float(cut))
+    fwd = forward_extraction_loss(c, rows, cols, float(cut))
+    out = _shock_frame(t, list(dict.fromkeys(cus + sup)), c.x, back, fwd)
+    cut_flows = float(float(cut) * t.Z[np.ix_(rows, cols)].sum())
+    sectors = sorted({t.industries[i] for i in rows},
+                     key=lambda s: int(s[1:]) if s[1:].isdigit() else 0)
+    out = attach(out, _provenance(t, " ".join(METHOD.values()), notes=(
+        f"Cut: {float(cut):g} of {'+'.join(sup)} {','.join(sectors)} sales to "
+        f"{'+'.join(cus)}, {cut_flows:,.1f} million USD of flows at the table's output.",)))
+    out.attrs["shock"] = {"supplier": sup, "sector": sectors, "customer": cus, "cut": float(cut),
+                          "cut_flows_musd": cut_flows, "year": t.year}
+    return out
+
+
+@validate_params({"supplier": Names(), "sector": Names(), "customer": Names(),
+                  "cut": Interval(float, 0, 1), "year": YearSpec(),
+                  "customer_sector": Names(none_ok=True)})
 def io_shock(
+    wh: Warehouse,
     *,
     supplier: str | Sequence[str],
     sector: str | Sequence[str],
     customer: str | Sequence[str],
     cut: float,
-    year: int = WIOD_EMBEDDED_YEAR,
+    year: int | None = None,
     customer_sector: str | Sequence[str] | None = None,
-    path: str | Path | None = None,
-    table: MRIOTable | None = None,
 ) -> pd.DataFrame:
     """Bilateral supply cut propagated by backward (Leontief) and forward (Ghosh) extraction.
 
     Parameters
     ----------
+    wh : Warehouse
+        The data (its input-output tables).
     supplier, customer : str or list of str
         Region codes or names ("JPN", "KOR,TWN"); several allowed.
     sector : str or list of str
-        Supplier industries cut ("c9", "c9,c14").
+        Supplier industries cut ("c9", "c9,c14", or a unique part of a name).
     cut : float
         Fraction of the flows removed, in [0, 1].
-    year : int
-        WIOD year (2011 embedded; others need ``path``).
+    year : int, optional
+        Table year; default the latest loaded year (2011 in the default warehouse).
     customer_sector : str or list of str, optional
         Customer industries whose purchases are cut (default: all).
-    path : str or Path, optional
-        Folder of WIOD files (see :func:`straits.sources.wiod.load_wiod`).
-    table : MRIOTable, optional
-        Use this table instead of loading one (any MRIO source).
 
     Returns
     -------
     DataFrame
-        ``country, industry, industry_name, output, leontief_loss, ghosh_loss,
+        ``country, industry, industry_name, output_musd, leontief_loss_musd, ghosh_loss_musd,
         leontief_loss_share, ghosh_loss_share``: every industry of the customer and supplier
         countries, an ``industry = "total"`` row per country, and ``country = "WORLD",
-        industry = "total"``. Million USD; shares are loss / output (0-1). ``attrs``: method,
-        source, unit, ``cut_flows_musd`` (value of the removed flows at the old output).
+        industry = "total"``. Million current USD; shares are loss / output (0-1).
+        ``attrs["shock"]``: the resolved shock and ``cut_flows_musd`` (value of the removed
+        flows at the old output); provenance attached.
 
     Notes
     -----
@@ -229,61 +167,48 @@ def io_shock(
 
     Examples
     --------
-    >>> df = io_shock(supplier="JPN", sector="c9", customer="KOR", cut=0.5)
-    >>> df.loc[df.country.eq("WORLD"), "leontief_loss"].item() > 0
+    >>> import straits
+    >>> df = io_shock(straits.open().backend, supplier="JPN", sector="c9", customer="KOR",
+    ...               cut=0.5)
+    >>> df.loc[df.country.eq("WORLD"), "leontief_loss_musd"].item() > 0
     True
     """
-    func = "io_shock"
-    check_param("cut", func, isinstance(cut, int | float) and 0.0 <= float(cut) <= 1.0,
-                "a float in [0, 1]", cut)
-    t = table if table is not None else load_wiod(year, path)
-    sup = resolve_regions(t, supplier, name="supplier", func=func)
-    cus = resolve_regions(t, customer, name="customer", func=func)
-    rows = _index(t, sup, resolve_sectors(t, sector, name="sector", func=func))
-    check_param("sector", func, rows.size > 0, "one or more industries", sector)
-    cols = _index(t, cus, resolve_sectors(t, customer_sector, name="customer_sector", func=func))
-    c = core(t)
-    back = backward_extraction_loss(c, rows, cols, float(cut))
-    fwd = forward_extraction_loss(c, rows, cols, float(cut))
-    out = _shock_frame(t, list(dict.fromkeys(cus + sup)), c.x, back, fwd)
-    out.attrs.update(
-        method=dict(METHOD), source=t.source, unit=t.unit, year=t.year,
-        cut_flows_musd=float(float(cut) * t.Z[np.ix_(rows, cols)].sum()),
-        shock={"supplier": sup, "sector": sorted({t.industries[i] for i in rows}, key=lambda s: int(s[1:])
-                                                  if s[1:].isdigit() else 0),
-               "customer": cus, "cut": float(cut)},
-    )
-    return out
+    return shock_table(mrio_table(wh, year), supplier=supplier, sector=sector,
+                       customer=customer, cut=cut, customer_sector=customer_sector)
 
 
+@validate_params({"country": Names(), "supplier": Names(none_ok=True),
+                  "industry": Names(none_ok=True), "year": YearSpec()})
 def foreign_input_reliance(
+    wh: Warehouse,
     *,
     country: str | Sequence[str],
     supplier: str | Sequence[str] | None = None,
     industry: str | Sequence[str] | None = None,
-    year: int = WIOD_EMBEDDED_YEAR,
-    path: str | Path | None = None,
-    table: MRIOTable | None = None,
+    year: int | None = None,
 ) -> pd.DataFrame:
     """Reliance of a country's industries on inputs from supplier countries, face value and look-through.
 
     Parameters
     ----------
+    wh : Warehouse
+        The data.
     country : str or list of str
         The using country (or countries).
     supplier : str or list of str, optional
         Supplier countries; default every other region of the table.
     industry : str or list of str, optional
         Industries of ``country`` (default all).
-    year, path, table
-        As in :func:`io_shock`.
+    year : int, optional
+        Table year; default the latest loaded year.
 
     Returns
     -------
     DataFrame
-        ``country, industry, industry_name, supplier, face_value, look_through, output``; one row
-        per industry and supplier plus ``industry = "total"`` rows (output-weighted), and a
-        ``supplier = "FOREIGN"`` row summing every region other than ``country``. Fractions 0-1.
+        ``country, industry, industry_name, supplier, face_value_share, look_through_share,
+        output_musd``; one row per industry and supplier plus ``industry = "total"`` rows
+        (output-weighted), and a ``supplier = "FOREIGN"`` row summing every region other than
+        ``country``. Shares 0-1, output in million current USD.
 
     Notes
     -----
@@ -293,13 +218,13 @@ def foreign_input_reliance(
     Baldwin, Freeman & Theodorakopoulos (2023), Brookings Papers on Economic Activity.
     """
     func = "foreign_input_reliance"
-    t = table if table is not None else load_wiod(year, path)
+    t = mrio_table(wh, year)
     users = resolve_regions(t, country, name="country", func=func)
     inds = resolve_sectors(t, industry, name="industry", func=func)
     sups = (resolve_regions(t, supplier, name="supplier", func=func) if supplier is not None
             else [r for r in t.regions if r not in users])
     c = core(t)
-    cols = _index(t, users, inds)
+    cols = index_of(t, users, inds)
     regions = np.asarray(t.countries)
     reg_codes, reg_idx = np.unique(regions, return_inverse=True)
     agg = np.zeros((len(reg_codes), len(regions)))
@@ -324,24 +249,23 @@ def foreign_input_reliance(
         with np.errstate(divide="ignore", invalid="ignore"):
             fv = np.where(dsum > 0, d / dsum, np.nan)
             ltr = np.where(lsum > 0, lt / lsum, np.nan)
-        lab = _labels(t).iloc[cols[m]]
+        lab = labels(t).iloc[cols[m]]
         k, s = len(for_list), int(m.sum())
         frames.append(pd.DataFrame({
             "country": u,
             "industry": np.tile(lab["industry"].to_numpy(), k),
             "industry_name": np.tile(lab["industry_name"].to_numpy(), k),
             "supplier": np.repeat(for_list, s),
-            "face_value": fv.ravel(), "look_through": ltr.ravel(), "output": np.tile(xw, k),
+            "face_value_share": fv.ravel(), "look_through_share": ltr.ravel(),
+            "output_musd": np.tile(xw, k),
         }))
         frames.append(pd.DataFrame({
             "country": u, "industry": "total", "industry_name": "All industries",
-            "supplier": for_list, "face_value": fv_tot, "look_through": lt_tot, "output": xw.sum(),
+            "supplier": for_list, "face_value_share": fv_tot, "look_through_share": lt_tot,
+            "output_musd": xw.sum(),
         }))
     out = pd.concat(frames, ignore_index=True)
-    out.attrs.update(
-        source=t.source, unit="fractions 0-1 (output in million USD)", year=t.year,
-        method=("face_value = sum over supplier rows of A[:, j] / column sum of A (direct inputs); "
-                "look_through = same with L - I (direct and indirect inputs); totals weight "
-                "industries by output (Baldwin, Freeman & Theodorakopoulos 2023)."),
-    )
-    return out
+    return attach(out, _provenance(t, (
+        "face_value_share = sum over supplier rows of A[:, j] / column sum of A (direct "
+        "inputs); look_through_share = same with L - I (direct and indirect inputs); totals "
+        "weight industries by output (Baldwin, Freeman & Theodorakopoulos 2023).")))

@@ -25,10 +25,8 @@ TOP = 10
 
 def compute(ctx) -> dict[str, Any]:
     """Pair positions on every input with country shares, and the chain's chokepoints."""
-    from straits.valuechain.chips import chain_pair, chokepoints
-
-    pair = chain_pair(ctx.a, ctx.b)
-    ck = chokepoints()
+    pair = ctx.s.chain_pair(ctx.a, ctx.b)
+    ck = ctx.s.chokepoints()
     return {"pair": pair.reset_index(drop=True), "chokepoints": ck.reset_index(drop=True)}
 
 
@@ -62,9 +60,9 @@ def render(d: dict[str, Any], ctx, tr) -> Rendered:
                        x_max=1.0)
     outside = ck[~ck["top_country"].isin([ctx.a, ctx.b]) & ck["top_country"].notna()]
     outside = outside.sort_values(["n_downstream", "top_country_share"], ascending=False)
-    rows = [[str(r.input), _stage(tr, r.stage),
+    rows = [[str(r.input), tr("sep.list").join(_stage(tr, x) for x in r.stages),
              f"{tr.country(r.top_country)} ({tr.pct(r.top_country_share, 0)})",
-             str(r.top3_firms) if pd.notna(r.top3_firms) else "–", tr.num(r.n_downstream)]
+             ", ".join(r.top3_firms) or "–", tr.num(r.n_downstream)]
             for r in outside.head(TOP).itertuples(index=False)]
     t_ck = Table(headers=[tr("chips.col_input"), tr("chips.col_stage"),
                           tr("chips.col_top_country"), tr("chips.col_firms"),
@@ -72,7 +70,7 @@ def render(d: dict[str, Any], ctx, tr) -> Rendered:
                  rows=rows, numeric=[False, False, False, False, True],
                  caption=tr("chips.ck_caption", n=min(TOP, len(outside)), total=len(outside),
                             a=a, b=b))
-    lead = inputs["leader"].value_counts()
+    lead = inputs["larger_share"].value_counts()
     s1 = tr("chips.finding1", n=len(inputs), a=a, b=b, na=int(lead.get(ctx.a, 0)),
             nb=int(lead.get(ctx.b, 0)), nj=len(joint),
             example=str(joint.iloc[0]["input"]) if len(joint) else "–",
