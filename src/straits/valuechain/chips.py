@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from straits.params import Economy, Interval, Text, validate_params
+from straits.params import Economy, Flag, Interval, Text, validate_params
 from straits.provenance import attach
 from straits.valuechain._eto import (
     adjacency,
@@ -115,7 +115,8 @@ def _top(wh: Warehouse, k: int, exclude: tuple[str, ...] = ()) -> pd.DataFrame:
     return wh.arrow(sql.eto_top_providers(k, exclude=exclude)).to_pandas()
 
 
-@validate_params({"country_threshold": _THRESHOLD, "firm_top3_threshold": _THRESHOLD})
+@validate_params({"country_threshold": _THRESHOLD, "firm_top3_threshold": _THRESHOLD,
+                  "include_all": Flag()})
 def chokepoints(wh: Warehouse, *, country_threshold: float = COUNTRY_THRESHOLD,
                 firm_top3_threshold: float = FIRM_TOP3_THRESHOLD,
                 include_all: bool = False) -> pd.DataFrame:
