@@ -393,6 +393,21 @@ class Session:
 
         return watch(self, importer, **kw)
 
+    def monthly_mirror(self, importer: str, exporter: str, product: str, *,
+                       start: str | None = None, end: str | None = None, lag: int | None = None,
+                       tolerance: float = 0.25, min_value_usd: float = 100_000.0) -> pd.DataFrame:
+        """Both records of one flow, monthly; see :func:`straits.feed.mirror.monthly_mirror`."""
+        from straits.feed.mirror import monthly_mirror
+
+        return monthly_mirror(self.backend, importer, exporter, product, start=start, end=end,
+                              lag=lag, tolerance=tolerance, min_value_usd=min_value_usd)
+
+    def last_refresh(self) -> dict | None:
+        """When `straits refresh` last ran; see :func:`straits.feed.refresh.last_refresh`."""
+        from straits.feed.refresh import last_refresh
+
+        return last_refresh(self.backend)
+
     def has_monthly_data(self) -> bool:
         """True when monthly reporter series are loaded (the event replay can go monthly)."""
         from straits.warehouse.reporter_load import has_reporter_data

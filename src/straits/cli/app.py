@@ -16,6 +16,7 @@ from straits.cli._common import StraitsGroup
 COMMAND_MODULES = [
     "straits.cli.serve",
     "straits.cli.data",
+    "straits.cli.feed",
     "straits.cli.reporter",
     "straits.cli.report",
     "straits.cli.security",

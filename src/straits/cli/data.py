@@ -46,8 +46,7 @@ def ingest(
     )
 
 
-def fetch(
-    dataset: Annotated[str, typer.Argument(help="Dataset to download: baci.")],
+def fetch_baci(
     release: Annotated[str, typer.Option(help="BACI release, e.g. V202601.")] = "V202601",
     hs: Annotated[str, typer.Option(help="HS revision: HS92 ... HS22.")] = "HS17",
     base_url: Annotated[str | None, typer.Option(help="Download from this base URL.")] = None,
@@ -61,11 +60,8 @@ def fetch(
     from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 
     from straits.data.default import cache_dir
-    from straits.errors import ParameterError
     from straits.sources.download import BACI_BASE_URL, baci_filename, download
 
-    if dataset.lower() != "baci":
-        raise ParameterError(f"The 'dataset' parameter of fetch must be 'baci'. Got {dataset!r} instead.")
     name = baci_filename(release, hs)
     url = f"{(base_url or BACI_BASE_URL).rstrip('/')}/{name}"
     target = (dest or cache_dir() / "downloads") / name
@@ -147,8 +143,9 @@ def summary(
 
 def register(app: typer.Typer) -> None:
     """Add the data commands to the top-level app."""
-    for fn in (ingest, fetch, datasets, country, product, flows, summary):
+    for fn in (ingest, datasets, country, product, flows, summary):
         app.command()(fn)
+    # `straits fetch baci` is registered with the `fetch` group in straits.cli.feed
 
 
 @contextmanager

@@ -51,11 +51,28 @@ def mirror(
     partner: Annotated[str, typer.Option(help="Partner economy, e.g. JPN.")] = "JPN",
     product: Annotated[str, typer.Option(help="HS6 code, e.g. 281111.")] = "281111",
     year: Annotated[int, typer.Option("--year", "-y", help="Year.")] = 2019,
+    monthly: Annotated[bool, typer.Option(help="Month by month: the reporter's imports "
+                                          "against the partner's exports (docs/feed.md).")] = False,
+    start: Annotated[str | None, typer.Option("--from", help="--monthly: first month.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="--monthly: last month.")] = None,
+    tolerance: Annotated[float, typer.Option(help="--monthly: flag |gap| above this.")] = 0.25,
+    lag: Annotated[int | None, typer.Option(help="--monthly: months from export to import "
+                                            "record, 0-2 (default: estimated).")] = None,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
     """Compare a reporter's value with the partner's mirror record and BACI (with gaps)."""
+    if monthly:
+        from straits.provenance import of
+
+        with open_session(db) as s:
+            df = s.monthly_mirror(reporter, partner, product, start=start, end=end, lag=lag,
+                                  tolerance=tolerance)
+            prov = of(df)
+            emit(df, fmt, out, title=f"{reporter} imports vs {partner} exports of {product}, "
+                 "monthly (USD as each reported)", source=prov.source, notes=list(prov.notes))
+        return
     with open_session(db) as s:
         df = s.mirror(reporter, partner, product, year)
         emit(df, fmt, out, title=f"{reporter}–{partner} {product} {year}: reporter vs mirror "

@@ -50,7 +50,7 @@ def load_reporter_file(con: duckdb.DuckDBPyConnection, path: str | Path) -> dict
     path = Path(path)
     layout = require_layout(path)
     df = layout(path).parse()
-    _check_duplicates(path, df)
+    check_table(path, df)
     if df.empty:
         raise InputFileError(path, "no import or export rows at HS6 or finer level to load")
     table = df.drop(columns="line").assign(source=path.name, dataset=layout.dataset)[COLUMNS]
@@ -92,6 +92,14 @@ def monthly_series(table: pd.DataFrame) -> str:
 def load_reporter_files(con: duckdb.DuckDBPyConnection, paths: list[Path]) -> pd.DataFrame:
     """Load several files; one summary row each (each file is its own transaction)."""
     return pd.DataFrame([load_reporter_file(con, p) for p in paths], columns=SUMMARY)
+
+
+def check_table(path: Path, df: pd.DataFrame) -> None:
+    """Checks over a whole parsed table, after its layout's own (file ingest and the feed).
+
+    Table-wide rules belong here so that every path into ``reporter_flows`` runs them.
+    """
+    _check_duplicates(path, df)
 
 
 def _check_duplicates(path: Path, df: pd.DataFrame) -> None:

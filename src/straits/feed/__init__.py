@@ -1,0 +1,1 @@
+"""The live feed: UN Comtrade fetches, watchlist refreshes, alerts, monthly mirror checks."""
