@@ -26,8 +26,12 @@ def render() -> str:
     """The markdown reference for every command, sorted by name."""
     group = typer.main.get_command(app)
     parts = [HEADER]
+    commands = []
     for name in sorted(group.commands):
         cmd = group.commands[name]
+        subs = getattr(cmd, "commands", None)  # a group such as `fetch`: its subcommands
+        commands += [(f"{name} {n}", subs[n]) for n in sorted(subs)] if subs else [(name, cmd)]
+    for name, cmd in commands:
         parts.append(f"\n## `straits {name}`\n\n{(cmd.help or '').strip()}\n")
         rows = []
         for p in cmd.params:

@@ -11,8 +11,9 @@ record exports of it to Korea, the two figures differ for known reasons (UN Comt
 - **Timing.** Goods leave in one month and are declared on arrival in the same or the next
   one; monthly records of one shipment can fall in different months. The comparison pairs
   the importer's month t with the exporter's month t - ``lag``; with ``lag=None`` the lag
-  (0, 1 or 2 months) is the one whose paired months agree best (smallest median absolute
-  log ratio over months where both sides traded, at least six of them; else 0).
+  (0, 1 or 2 months) is the one whose paired months keep the steadiest ratio (smallest
+  median absolute deviation of the log ratios over months where both sides traded, at
+  least six of them; else 0), so a constant CIF/FOB margin does not sway it.
 - Partner attribution, confidentiality and national lines (a customs HS10 line covers part
   of its HS6 code) make further gaps: per side the most complete classification is used
   (the HS6 level where loaded), never two added up.
@@ -155,14 +156,20 @@ def _dense(rows: pd.DataFrame, periods: np.ndarray) -> np.ndarray:
 
 
 def _estimate_lag(i_usd: np.ndarray, e_usd: np.ndarray) -> tuple[int, str]:
-    """The lag in 0..MAX_LAG with the smallest median |log ratio| (six months at least)."""
+    """The lag in 0..MAX_LAG whose paired months keep the steadiest ratio.
+
+    Score: median absolute deviation of log(import / export) over months where both sides
+    traded (six at least). A constant CIF/FOB margin moves every log ratio alike, so it
+    does not sway the choice; ties go to the shorter lag.
+    """
     scores = {}
     for k in range(MAX_LAG + 1):
         a, b = i_usd[k:], e_usd[:len(e_usd) - k]
         ok = (a > 0) & (b > 0)
         if ok.sum() >= 6:
-            scores[k] = float(np.median(np.abs(np.log(a[ok] / b[ok]))))
+            r = np.log(a[ok] / b[ok])
+            scores[k] = round(float(np.median(np.abs(r - np.median(r)))), 9)
     if not scores:
         return 0, "too few months traded on both sides to estimate; 0 assumed"
     best = min(scores, key=lambda k: (scores[k], k))
-    return best, "estimated: best agreement of paired months"
+    return best, "estimated: the steadiest ratio of paired months"

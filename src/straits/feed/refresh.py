@@ -201,7 +201,7 @@ class _InTransaction(DuckDBBackend):
         for name, table in query.tables.items():
             self.con.register(name, table)
         try:
-            return self.con.execute(query.sql, dict(query.params) or None).to_arrow_table()
+            return self.con.sql(query.sql, params=dict(query.params) or None).to_arrow_table()
         finally:
             for name in query.tables:
                 self.con.unregister(name)
