@@ -62,8 +62,9 @@ def comtrade(
     reporter: Annotated[str, typer.Option(help="Reporter(s): KOR, 'KOR,JPN'.")],
     products: Annotated[str, typer.Option("--products", "-p",
                                           help="HS6 codes, comma-separated: 281111,370790.")],
-    start: Annotated[str, typer.Option("--from", help="First month, YYYY-MM.")],
-    end: Annotated[str, typer.Option("--to", help="Last month, YYYY-MM.")],
+    start: Annotated[str, typer.Option("--from", help="First month, YYYY-MM (--freq A: "
+                                       "its year).")],
+    end: Annotated[str, typer.Option("--to", help="Last month, YYYY-MM (--freq A: its year).")],
     partner: Annotated[str | None, typer.Option(
         help="Partner(s): JPN,CHN,TWN,USA (default: every partner).")] = None,
     freq: Annotated[str, typer.Option(help="M (monthly) or A (annual).")] = "M",

@@ -29,7 +29,7 @@ import json
 import shutil
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -190,7 +190,6 @@ class Staged:
     estimated_rows: int = 0
     folder: Path | None = None
     started_at: object = None
-    log: dict = field(default_factory=dict)
 
 
 def staging_root() -> Path:
