@@ -61,20 +61,65 @@ def cache_dir() -> Path:
     return base if env else base / "straits"
 
 
-@lru_cache(maxsize=1)
-def fingerprint() -> str:
-    """Hash of every embedded file and of the schema (~15 MB, a few tens of ms)."""
+def _embedded_files() -> list[tuple[str, Path]]:
+    """(name, path) of every embedded file and of the schema, in a fixed order."""
+    root = data_root()
+    files = [(str(p.relative_to(root)), p) for p in sorted(root.rglob("*"))
+             if p.is_file() and "__pycache__" not in p.parts]
+    wh = Path(str(resources.files("straits.warehouse")))
+    return files + [(f"warehouse/{p.name}", p) for p in sorted(wh.glob("*.sql"))]
+
+
+def _content_hash(files: list[tuple[str, Path]]) -> str:
     from straits import __version__
 
     h = hashlib.sha256(__version__.encode())
-    root = data_root()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        h.update(str(path.relative_to(root)).encode())
+    root_files = [f for f in files if not f[0].startswith("warehouse/")]
+    for name, path in root_files:
+        h.update(name.encode())
         h.update(path.read_bytes())
-    wh = Path(str(resources.files("straits.warehouse")))
-    for path in sorted(wh.glob("*.sql")):
+    for _, path in files[len(root_files):]:
         h.update(path.read_bytes())
     return h.hexdigest()[:12]
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """Hash of every embedded file and of the schema: names the default warehouse.
+
+    Hashing the ~15 MB of embedded files takes tens of milliseconds, too much for every
+    command, so the hash is kept in ``fingerprints.json`` in the cache folder under a key
+    made of the package version and each file's name, size and modification time. A changed,
+    added or removed file changes the key and the contents are hashed again; the warehouse
+    name itself always comes from the contents.
+    """
+    import json
+
+    from straits import __version__
+
+    files = _embedded_files()
+    key = hashlib.sha256(__version__.encode())
+    for name, path in files:
+        st = path.stat()
+        key.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    stamp = key.hexdigest()
+    store = cache_dir() / "fingerprints.json"
+    try:
+        known = json.loads(store.read_text(encoding="utf-8"))
+        if isinstance(known, dict) and isinstance(known.get(stamp), str):
+            return known[stamp]
+    except (OSError, ValueError):
+        known = {}
+    value = _content_hash(files)
+    try:  # best effort: a read-only cache only costs the hash next time
+        store.parent.mkdir(parents=True, exist_ok=True)
+        tmp = store.with_name(f".{store.name}.{os.getpid()}.tmp")
+        entries = dict(list({**known, stamp: value}.items())[-8:])
+        tmp.write_text(json.dumps(entries), encoding="utf-8")
+        os.replace(tmp, store)
+    except OSError:
+        pass
+    return value
 
 
 def default_path() -> Path:
