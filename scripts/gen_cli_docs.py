@@ -16,10 +16,23 @@ from straits.cli.app import app
 HEADER = """# Command reference
 
 Generated from the CLI by `python scripts/gen_cli_docs.py`; do not edit by hand.
-Every table command takes `--format table|csv|json|parquet` and `--out FILE`; every command that
-reads the warehouse takes `--db PATH` (or `STRAITS_DB`), defaulting to the embedded dataset.
-Errors print `Error: ...` and exit with code 2.
+Every table command takes `--format table|csv|json|parquet`, `--out FILE`, `--columns A,B` and
+`--wide`; every command that reads the warehouse takes `--db PATH` (or `STRAITS_DB`), defaulting
+to the embedded dataset. Errors print `Error: ...` and exit with code 2.
+
+Output: `--out FILE` takes its format from the extension (`.csv`, `.json`, `.parquet`, `.txt`
+for the table as text) unless `--format` is given, and both naming different formats is an
+error. Without either, a terminal gets a table and a pipe or a file gets CSV. Tables put the key
+columns first, state units under the column names (`k USD`, `t`, `0-1`), keep codes and numbers
+whole, shorten long text and name the columns left out at the width (`--wide` shows all). CSV
+and JSON write numbers to 15 significant digits (`68495.858`); every format uses the ASCII minus
+sign; Parquet keeps exact values and the provenance. `--product`/`--products` take HS codes or
+product names in English, Korean or Japanese (`gallium`, `흑연`, `フッ化水素`; see
+`straits product`), and economies take names in those languages too (`한국`, `韓国`, `Corea`).
 """
+
+#: shown as the default of --format (the code default is "table", used on a terminal only)
+FORMAT_DEFAULT = "table on a terminal, else csv"
 
 
 def render() -> str:
@@ -42,6 +55,8 @@ def render() -> str:
             elif p.param_type_name == "option" and "--help" not in p.opts:
                 default = "" if p.default in (None, False) or callable(p.default) else p.default
                 default = getattr(default, "value", default)
+                if "--format" in p.opts:
+                    default = FORMAT_DEFAULT
                 rows.append(f"| `{', '.join(p.opts)}` | {(p.help or '').strip()} | {default} |")
         if rows:
             parts.append("\n| parameter | meaning | default |\n|---|---|---|\n" + "\n".join(rows) + "\n")

@@ -67,7 +67,7 @@ def test_year_range_adds_year_column_and_json(session, tmp_path):
 
 
 def test_table_output_and_errors(session):
-    res = runner.invoke(app, ["bilateral", "KOR", "JPN"])
+    res = runner.invoke(app, ["bilateral", "KOR", "JPN", "-f", "table"])
     assert res.exit_code == 0 and "trade_intensity" in res.stdout and "CEPII BACI" in res.stdout
     bad = runner.invoke(app, ["rca", "--year", "1990"])
     assert bad.exit_code == 2 and "Error:" in bad.output

@@ -154,7 +154,7 @@ def test_cli_commands(session):
                   "--importer", "JPN", "--view", "gainers", "-f", "csv")):
         r = run(*args)
         assert r.exit_code == 0, (args, r.output)
-    r = run("event", "--preset", "cn-antimony-2024")
+    r = run("event", "--preset", "cn-antimony-2024", "-f", "table")
     assert "partial" in r.stdout and "CEPII BACI" in r.stdout
 
 

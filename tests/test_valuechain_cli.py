@@ -18,7 +18,7 @@ runner = CliRunner()
     ["chain-pair", "KOR", "JPN"], ["chain-downstream", "N31"],
 ])
 def test_chain_commands_show_licence(args):
-    r = runner.invoke(app, args)
+    r = runner.invoke(app, [*args, "-f", "table"])
     assert r.exit_code == 0, r.output
     assert "CC BY-NC 4.0" in r.output
 

@@ -65,26 +65,49 @@ def descriptions(wh: Warehouse) -> dict[str, str]:
 
 def products(wh: Warehouse, spec: str | Sequence[str] | None, *, func: str,
              strict: bool = True) -> tuple[list[str] | None, list[str]]:
-    """Expand HS2/HS4/HS6 codes to the loaded HS6 codes; also return the codes not loaded.
+    """Expand HS2/HS4/HS6 codes and product names to the loaded HS6 codes; also the missing.
 
-    ``None`` means every product (no filter). With ``strict`` (default) a code that matches
-    no loaded product raises :class:`UnknownCodeError` naming it; otherwise the missing codes
-    are returned for the caller to report. Codes keep the order of the prefixes given.
+    ``None`` means every product (no filter). A name (``gallium``, ``흑연``, ``フッ化水素``)
+    stands for its HS codes (:mod:`straits.reference.products`); the codes of a name that the
+    warehouse does not hold are left out (graphite's 250410 in a release without it) and
+    returned as missing. With ``strict`` (default) an item that matches no loaded product at
+    all raises :class:`UnknownCodeError` naming it; otherwise the missing codes are returned
+    for the caller to report. Codes keep the order of the items given.
     """
-    prefixes = lookup.parse_products(spec)
-    if prefixes is None:
+    from straits.reference.products import expand_items
+
+    items = expand_items(spec)
+    if items is None:
         return None, []
     loaded = loaded_products(wh).column("product").to_pylist()
     out: list[str] = []
     missing: list[str] = []
-    for p in prefixes:  # a handful of prefixes over a few thousand codes
-        mine = [c for c in loaded if c.startswith(p)]
-        if not mine:
-            missing.append(p)
-        out.extend(c for c in mine if c not in out)
-    if missing and strict:
+    empty: list[str] = []
+    for item, prefixes in items:  # a handful of prefixes over a few thousand codes
+        found = False
+        for p in prefixes:
+            mine = [c for c in loaded if c.startswith(p)]
+            if not mine:
+                missing.append(p)
+            found = found or bool(mine)
+            out.extend(c for c in mine if c not in out)
+        if not found:
+            empty.append(item if prefixes == [item] else f"{item} ({', '.join(prefixes)})")
+    if empty and strict:
         raise UnknownCodeError(
-            f"{func}: product(s) {', '.join(missing)} are not in the loaded data "
+            f"{func}: product(s) {', '.join(empty)} are not in the loaded data "
             f"({len(loaded)} HS6 products loaded); look codes up with `straits product "
             "WORDS`, or ingest a full BACI release.")
     return out, missing
+
+
+def search_products(wh: Warehouse | None, query: str) -> pa.Table:
+    """Products matching a code prefix, a name (en/ko/ja) or description words.
+
+    The look-up behind ``straits product`` and the dashboard's search box; see
+    :func:`straits.reference.products.search` for the columns. ``wh`` adds the loaded
+    release's own products and descriptions (None: the HS 2022 nomenclature only).
+    """
+    from straits.reference.products import search
+
+    return search(query, loaded_products(wh) if wh is not None else None)

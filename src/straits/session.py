@@ -110,11 +110,11 @@ class Session:
         return table if arrow else table.to_pandas()
 
     # -- catalog ----------------------------------------------------------------------
-    def datasets(self) -> pd.DataFrame:
+    def datasets(self, *, arrow: bool = False) -> pd.DataFrame | pa.Table:
         """What is loaded: dataset, hs, release, year, rows, value_kusd, source, loaded_at."""
         from straits.warehouse import queries
 
-        return self.query(queries.datasets())
+        return self.query(queries.datasets(), arrow=arrow)
 
     def years(self, dataset: str = "baci") -> list[int]:
         """Years of ``dataset`` present in the warehouse, ascending."""
@@ -177,45 +177,20 @@ class Session:
 
     # -- look-ups ---------------------------------------------------------------------
     def country(self, query: str) -> pd.DataFrame:
-        """Countries matching a code, ISO code or name: code, iso3, iso2, name, baci_iso3."""
+        """Countries matching a code, ISO code or name (en/ko/ja); see ``lookup.search_countries``."""
         from straits.reference import lookup
 
-        return lookup.search_countries(query)
+        return lookup.search_countries(query).to_pandas()
 
     def product(self, query: str) -> pd.DataFrame:
-        """Products by HS code prefix or description words: product, description, level, source.
+        """Products by HS code prefix, name (en/ko/ja) or description words.
 
-        Searches the loaded release's product table and the HS 2022 nomenclature (which also
-        names HS2 and HS4 headings); a code in both is listed once, from the release.
+        Columns: product, description, level, source, alias, scope, note; see
+        :func:`straits.resolve.search_products`.
         """
-        import pandas as pd
+        from straits.resolve import search_products
 
-        from straits.reference import lookup
-        from straits.resolve import loaded_products
-
-        q = query.strip()
-        hs = lookup.hs_nomenclature()
-        loaded = loaded_products(self.backend).to_pandas()
-        if q.replace(",", "").isdigit():
-            prefixes = tuple(lookup.parse_products(q) or ())
-            loaded = loaded[loaded["product"].str.startswith(prefixes)]
-            hits = hs[hs["product"].str.startswith(prefixes)]
-        else:
-            words = q.split()
-            mask_l = pd.Series(True, index=loaded.index)
-            mask = pd.Series(True, index=hs.index)
-            for w in words:  # one vectorised test per word the user typed
-                mask_l &= loaded["description"].str.contains(w, case=False, regex=False)
-                mask &= hs["description"].str.contains(w, case=False, regex=False)
-            loaded, hits = loaded[mask_l], hs[mask]
-        out = pd.concat(
-            [
-                loaded.assign(level="6", source="BACI " + loaded["hs"])
-                [["product", "description", "level", "source"]],
-                hits.assign(source="HS2022")[["product", "description", "level", "source"]],
-            ]
-        ).drop_duplicates("product").sort_values("product").reset_index(drop=True)
-        return out
+        return search_products(self.backend, query).to_pandas()
 
     # -- flows ------------------------------------------------------------------------
     def flows(

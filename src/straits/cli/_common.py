@@ -1,21 +1,37 @@
-"""Options and output shared by every command: --db, --format, --out, and error mapping.
+"""Options and output shared by every command: --db, --format, --out, --columns, --wide.
 
-Defined once so each command module only parses, calls the library and renders.
+Defined once, so a command module only parses, calls the library and renders with
+:func:`emit`. The app is a :class:`StraitsTyper`: every command with a ``fmt`` parameter
+(``--format``) gets ``--columns`` and ``--wide`` added for it, so each command declares only
+``fmt: FormatOpt`` and ``out: OutOpt``.
+
+Output rules (all in :func:`emit`):
+
+- ``--out FILE`` takes its format from the extension (``.csv``, ``.json``, ``.parquet``,
+  ``.txt`` for the table text) unless ``--format`` is given; both naming different formats
+  is an error.
+- With neither, a terminal gets a table and a pipe or file gets CSV, so
+  ``straits flows ... | head`` stays machine-readable.
+- CSV, JSON and Parquet come from :mod:`straits.serialize` (numbers to 15 significant
+  digits, ASCII minus, lists as lists); the table from :mod:`straits.cli._table`.
 """
 
 from __future__ import annotations
 
 import enum
+import functools
+import inspect
+import os
 import sys
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from straits.session import Session
 
 
@@ -28,22 +44,132 @@ class Format(enum.StrEnum):
     parquet = "parquet"
 
 
+#: file extension -> format, for ``--out`` without ``--format``
+EXTENSIONS = {".csv": Format.csv, ".json": Format.json, ".parquet": Format.parquet,
+              ".pq": Format.parquet, ".txt": Format.table}
+
 DbOpt = Annotated[
     Path | None,
     typer.Option("--db", envvar="STRAITS_DB", help="Warehouse file (default: embedded data)."),
 ]
 FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format: table, csv, json or parquet.")
+    Format, typer.Option(
+        "--format", "-f", show_default=False,
+        help="Output format: table, csv, json or parquet. Default: a table on a terminal, CSV "
+             "when piped or redirected; with --out, the file's extension.")
 ]
 OutOpt = Annotated[
-    Path | None, typer.Option("--out", "-o", help="Write the output to this file.")
+    Path | None, typer.Option(
+        "--out", "-o", help="Write to FILE; .csv, .json, .parquet or .txt (the table) sets "
+                            "the format unless --format is given.")
 ]
 YearOpt = Annotated[
     int | None, typer.Option("--year", "-y", help="Year (default: latest loaded).")
 ]
+ColumnsOpt = Annotated[
+    str | None, typer.Option(
+        "--columns", help="Columns to show or write, comma-separated, in this order.")
+]
+WideOpt = Annotated[
+    bool, typer.Option("--wide", help="Table: every column at full width (no shortening).")
+]
 
 
-class StraitsGroup(TyperGroup):
+@dataclass(frozen=True)
+class OutputRequest:
+    """How the user asked for output, beyond a command's own ``fmt`` and ``out``."""
+
+    format_given: bool = True
+    columns: tuple[str, ...] | None = None
+    wide: bool = False
+    notes: tuple[str, ...] = ()
+
+
+_REQUEST: ContextVar[OutputRequest | None] = ContextVar("straits_output", default=None)
+#: parameters whose values name products (their aliases get a note under the table)
+PRODUCT_PARAMS = ("product", "products")
+
+
+def table_command(fn):
+    """Give a table command ``--columns`` and ``--wide`` and note how ``--format`` came.
+
+    The wrapper adds the two options to the signature Typer reads, records them (and whether
+    ``--format`` was typed or defaulted) for :func:`emit`, then calls ``fn`` unchanged.
+    """
+    sig = inspect.signature(fn, eval_str=True)
+    if "fmt" not in sig.parameters or "columns" in sig.parameters:
+        return fn
+    kw = inspect.Parameter.KEYWORD_ONLY
+    extra = [inspect.Parameter("columns", kw, default=None, annotation=ColumnsOpt),
+             inspect.Parameter("wide", kw, default=False, annotation=WideOpt),
+             inspect.Parameter("straits_ctx", kw, annotation=typer.Context)]
+
+    @functools.wraps(fn)
+    def command(*args: Any, columns: str | None = None, wide: bool = False,
+                straits_ctx: typer.Context | None = None, **kwargs: Any) -> Any:
+        source = straits_ctx.get_parameter_source("fmt") if straits_ctx is not None else None
+        given = source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
+        picked = tuple(c.strip() for c in columns.split(",") if c.strip()) if columns else None
+        notes = _alias_notes(kwargs.get(p) for p in PRODUCT_PARAMS)
+        token = _REQUEST.set(OutputRequest(given, picked or None, wide, notes))
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _REQUEST.reset(token)
+
+    command.__signature__ = sig.replace(parameters=[*sig.parameters.values(), *extra])
+    command.__annotations__ = {**{p.name: p.annotation for p in sig.parameters.values()},
+                               **{p.name: p.annotation for p in extra}}
+    return command
+
+
+def _alias_notes(values) -> tuple[str, ...]:
+    from straits.reference.products import alias_notes
+
+    out: list[str] = []
+    for v in values:
+        if isinstance(v, str) and v.strip():
+            out.extend(n for n in alias_notes(v) if n not in out)
+    return tuple(out)
+
+
+class _FastParams:
+    """Plain options (and ``--help``) skip Typer's Pydantic coercion (see ``_fastparams``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from straits.cli._fastparams import install
+
+        install(self.params)
+
+    def get_help_option(self, ctx):  # noqa: D102
+        from straits.cli._fastparams import install
+
+        option = super().get_help_option(ctx)
+        if option is not None:
+            install([option])
+        return option
+
+
+class StraitsCommand(_FastParams, TyperCommand):
+    """A ``straits`` command (see :class:`_FastParams`)."""
+
+
+class StraitsTyper(typer.Typer):
+    """The ``straits`` app: table commands get the shared output options."""
+
+    def command(self, name: str | None = None, **kwargs: Any):  # noqa: D102
+        kwargs.setdefault("cls", StraitsCommand)
+        register = super().command(name, **kwargs)
+
+        def decorate(fn):
+            register(table_command(fn))
+            return fn
+
+        return decorate
+
+
+class StraitsGroup(_FastParams, TyperGroup):
     """Click group that turns any StraitsError into a one-line message and exit code 2."""
 
     def invoke(self, ctx):  # noqa: D102
@@ -65,70 +191,127 @@ def open_session(db: Path | None, *, write: bool = False) -> Session:
     return Session(db, read_only=not write and db.exists())
 
 
+def output_format(fmt: Format, out: Path | None, *, given: bool = True,
+                  tty: bool | None = None) -> Format:
+    """The format to write: ``--format`` if given, else ``--out``'s extension, else by stdout.
+
+    Raises
+    ------
+    ParameterError
+        ``--format`` and the extension of ``--out`` name different formats, or neither says
+        which format a file should have.
+    """
+    from straits.errors import ParameterError
+
+    by_ext = EXTENSIONS.get(Path(out).suffix.lower()) if out is not None else None
+    if given:
+        if by_ext is not None and by_ext is not fmt:
+            raise ParameterError(
+                f"--format {fmt.value} conflicts with --out {out} (a {by_ext.value} file by its "
+                "extension); drop --format or change the extension.")
+        return fmt
+    if out is not None:
+        if by_ext is None:
+            raise ParameterError(
+                f"Cannot tell the format of --out {out} from its extension: use .csv, .json, "
+                ".parquet or .txt, or give --format.")
+        return by_ext
+    if tty is None:
+        tty = sys.stdout.isatty()
+    return Format.table if tty else Format.csv
+
+
+def resolved_format(fmt: Format, out: Path | None) -> Format:
+    """The format :func:`emit` will write for this command's ``--format`` and ``--out``."""
+    request = _REQUEST.get() or OutputRequest()
+    return output_format(fmt, out, given=request.format_given)
+
+
 def emit(
-    df: pd.DataFrame,
+    result: Any,
     fmt: Format,
     out: Path | None,
     *,
     title: str | None = None,
     source: str | None = None,
     notes: list[str] | None = None,
+    sort: str | list[str] | None = None,
 ) -> None:
-    """Render a table as a Rich table, CSV, JSON (array of row objects) or Parquet.
+    """Write a result table (pandas or Arrow) as a terminal table, CSV, JSON or Parquet.
 
-    The title, source citation and notes go to the terminal with the Rich table only, so
-    CSV, JSON and Parquet stay machine-readable with the same column names.
+    ``sort`` names columns to order by (``"-rca"``: descending), in every format. The title,
+    notes and source are shown with the table only, so CSV, JSON and Parquet keep the bare
+    columns (Parquet carries the provenance in its metadata).
     """
-    if fmt is Format.parquet:
+    from straits import serialize
+
+    request = _REQUEST.get() or OutputRequest()
+    fmt = output_format(fmt, out, given=request.format_given)
+    table = serialize.as_arrow(result)
+    table = _sorted(table, sort)
+    if request.columns:
+        table = _select(table, request.columns)
+    if fmt is Format.table:
+        tty = out is None and sys.stdout.isatty()
+        from straits.cli._table import render
+
+        text = render(table, width=_width(tty), wide=request.wide,
+                      picked=request.columns is not None, title=title, source=source,
+                      notes=[*(notes or []), *request.notes], color=tty)
         if out is None:
-            raise typer.BadParameter("--format parquet needs --out FILE", param_hint="--out")
-        df.to_parquet(out, index=False)
-        return
-    if fmt is Format.csv:
-        text = df.to_csv(index=False)
-    elif fmt is Format.json:
-        text = df.to_json(
-            orient="records", double_precision=15, force_ascii=False, indent=1, date_format="iso"
-        )
-        text += "\n"
-    else:
-        if out is not None:
-            text = df.to_csv(index=False)
-        else:
-            _print_table(df, title=title, source=source, notes=notes)
+            sys.stdout.write(text)
             return
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        Path(out).write_text(text, encoding="utf-8")
+        try:
+            Path(out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            from straits.errors import ParameterError
+
+            raise ParameterError(f"Cannot write --out {out}: {exc.strerror or exc}.") from None
+        return
+    if out is not None:
+        try:
+            serialize.write(table, fmt.value, Path(out))
+        except OSError as exc:
+            from straits.errors import ParameterError
+
+            raise ParameterError(f"Cannot write --out {out}: {exc.strerror or exc}.") from None
+        return
+    if fmt is Format.parquet and sys.stdout.isatty():
+        from straits.errors import ParameterError
+
+        raise ParameterError("Parquet is binary: give --out FILE.parquet or redirect stdout.")
+    sys.stdout.flush()
+    serialize.write(table, fmt.value, sys.stdout.buffer)
+    sys.stdout.buffer.flush()
 
 
-def _print_table(df, *, title, source, notes) -> None:
-    import pandas as pd
-    from rich.console import Console
-    from rich.table import Table
+def _width(tty: bool) -> int:
+    """Terminal width on a terminal; else $COLUMNS, else 100."""
+    if tty:
+        import shutil
 
-    console = Console() if sys.stdout.isatty() else Console(width=240)
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for col in df.columns:
-        numeric = pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col])
-        table.add_column(str(col), justify="right" if numeric else "left")
-    for row in df.itertuples(index=False):
-        table.add_row(*(_cell(v) for v in row))
-    console.print(table)
-    for note in notes or []:
-        console.print(f"[dim]{note}[/dim]")
-    if source:
-        console.print(f"[dim]Source: {source}[/dim]")
+        return shutil.get_terminal_size((100, 24)).columns
+    try:
+        return max(40, int(os.environ.get("COLUMNS", "100")))
+    except ValueError:
+        return 100
 
 
-def _cell(value) -> str:
-    import math
+def _sorted(table, sort):
+    if not sort:
+        return table
+    keys = [sort] if isinstance(sort, str) else list(sort)
+    spec = [(k.lstrip("-"), "descending" if k.startswith("-") else "ascending") for k in keys]
+    spec = [(k, o) for k, o in spec if k in table.column_names]
+    return table.sort_by(spec) if spec else table
 
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if isinstance(value, float):
-        if abs(value) < 1:
-            return f"{value:,.6g}"
-        return f"{value:,.3f}".rstrip("0").rstrip(".")
-    return str(value)
+
+def _select(table, names: tuple[str, ...]):
+    from straits.errors import ParameterError
+
+    unknown = [n for n in names if n not in table.column_names]
+    if unknown:
+        raise ParameterError(
+            f"--columns: no column {', '.join(repr(u) for u in unknown)} in this table; its "
+            f"columns are {', '.join(table.column_names)}.")
+    return table.select(list(dict.fromkeys(names)))

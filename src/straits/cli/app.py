@@ -11,7 +11,7 @@ import importlib
 
 import typer
 
-from straits.cli._common import StraitsGroup
+from straits.cli._common import StraitsGroup, StraitsTyper
 
 COMMAND_MODULES = [
     "straits.cli.serve",
@@ -24,7 +24,7 @@ COMMAND_MODULES = [
     "straits.cli.metrics",
 ]
 
-app = typer.Typer(
+app = StraitsTyper(
     name="straits",
     cls=StraitsGroup,
     help="Straits: economic-security analysis of supply-chain interdependence "

@@ -9,7 +9,16 @@ from typing import Annotated
 
 import typer
 
-from straits.cli._common import DbOpt, Format, FormatOpt, OutOpt, YearOpt, emit, open_session
+from straits.cli._common import (
+    DbOpt,
+    Format,
+    FormatOpt,
+    OutOpt,
+    YearOpt,
+    emit,
+    open_session,
+    resolved_format,
+)
 
 
 def ingest(
@@ -78,7 +87,7 @@ def fetch_baci(
 def datasets(db: DbOpt = None, fmt: FormatOpt = Format.table, out: OutOpt = None) -> None:
     """List what the warehouse holds: dataset, release, year, rows, value."""
     with open_session(db) as s:
-        emit(s.datasets(), fmt, out, title=f"BACI flows in {s.path} (value thousand USD)",
+        emit(s.datasets(arrow=True), fmt, out, title=f"BACI flows in {s.path}",
              source=s.citation(),
              notes=["Reporter files (UN Comtrade, customs): `straits reporter-sources`. "
                     "Value-chain data (ETO, WIOD) are read from the package: `straits chain`, "
@@ -86,42 +95,72 @@ def datasets(db: DbOpt = None, fmt: FormatOpt = Format.table, out: OutOpt = None
 
 
 def country(
-    query: Annotated[str, typer.Argument(help="Code, ISO2/ISO3 or name: 410, KR, KOR, Korea, 490.")],
+    query: Annotated[str, typer.Argument(
+        help="Code, ISO2/ISO3 or name in English, Korean or Japanese: 410, KR, KOR, Korea, "
+             "한국, 韓国, 490.")],
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
     """Look up countries by BACI code, ISO code or name (Taiwan is 490 in BACI)."""
-    from straits.reference.lookup import search_countries
+    from straits.reference.lookup import closest_countries, search_countries
 
-    emit(search_countries(query), fmt, out, title=f"Countries matching {query!r}")
+    table = search_countries(query)
+    notes = []
+    if table.num_rows == 0:
+        near = closest_countries(query, n=5)
+        notes.append(f"No country matches {query!r}" + (
+            "; closest: " + ", ".join(f"{c.iso3} ({c.name})" for c in near) if near else "")
+            + ".")
+        _tell(notes[-1], fmt, out)
+    emit(table, fmt, out, title=f"Countries matching {query!r}", notes=notes,
+         source="countries.tsv (BACI country codes, ISO 3166) and Unicode CLDR names")
 
 
 def product(
-    query: Annotated[str, typer.Argument(help="HS2/HS4/HS6 code or words: 811292, 8112, graphite.")],
+    query: Annotated[str, typer.Argument(
+        help="HS2/HS4/HS6 code, a product name in English, Korean or Japanese, or words of the "
+             "HS description: 811292, 8112, gallium, photoresist, 흑연, フッ化水素.")],
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
-    """Look up products by HS code prefix or words in the description."""
+    """Look up products by HS code prefix, name (aliases with sources) or description words."""
+    from straits.reference.products import closest
+    from straits.resolve import search_products
+
     with open_session(db) as s:
-        emit(s.product(query), fmt, out, title=f"Products matching {query!r}")
+        table = search_products(s.backend, query)
+    notes = ["alias: the name matched; scope 'broader': the HS code also holds other goods. "
+             "Aliases and their sources: src/straits/reference/product_aliases.tsv."]
+    if table.num_rows == 0:
+        near = closest(query)
+        notes.insert(0, f"No product matches {query!r}" + (
+            "; closest names: " + ", ".join(f"{a.alias} ({', '.join(a.products)})"
+                                            for a in near) if near else "") + ".")
+        _tell(notes[0], fmt, out)
+    emit(table, fmt, out, title=f"Products matching {query!r}", notes=notes)
 
 
 def flows(
     year: YearOpt = None,
     exporter: Annotated[str | None, typer.Option(help="Exporter(s): KOR, 'KOR,JPN' or world.")] = None,
     importer: Annotated[str | None, typer.Option(help="Importer(s): KOR, 'KOR,JPN' or world.")] = None,
-    product: Annotated[str | None, typer.Option(help="HS2/HS4/HS6 codes, comma-separated.")] = None,
+    product: Annotated[str | None, typer.Option(
+        help="HS2/HS4/HS6 codes or product names, comma-separated: 811292, gallium.")] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
     """Bilateral flows: year, exporter, importer, product, value_kusd, quantity_t."""
+    from straits.provenance import of
+
     with open_session(db) as s:
-        df = s.flows(year=year, exporter=exporter, importer=importer, product=product, limit=limit)
-        emit(df, fmt, out, title="Bilateral flows (value thousand USD, quantity metric tons)",
-             source=s.citation())
+        table = s.flows(year=year, exporter=exporter, importer=importer, product=product,
+                        limit=limit, arrow=True)
+        prov = of(table)
+        emit(table, fmt, out, title="Bilateral flows", source=s.citation(),
+             notes=list(prov.notes) if prov else None)
 
 
 def summary(
@@ -139,6 +178,12 @@ def summary(
         df = s.trade_summary(ca.iso3, cb.iso3)
         emit(df, fmt, out, title=f"{ca.name} – {cb.name} trade in loaded products (thousand USD)",
              source=s.citation())
+
+
+def _tell(message: str, fmt: Format, out) -> None:
+    """Say on stderr what an empty machine-readable result means (the table shows it itself)."""
+    if out is not None or resolved_format(fmt, out) is not Format.table:
+        typer.echo(message, err=True)
 
 
 def register(app: typer.Typer) -> None:

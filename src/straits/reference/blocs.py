@@ -11,12 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-
-import pandas as pd
 
 from straits.errors import ParameterError
-from straits.reference.lookup import resolve_country
+from straits.reference.lookup import read_tsv, resolve_country
 
 
 @dataclass(frozen=True)
@@ -34,17 +31,18 @@ class Party:
 
 
 @lru_cache(maxsize=1)
-def blocs() -> pd.DataFrame:
+def blocs() -> tuple[dict[str, str], ...]:
     """The named blocs: bloc, name, members (``|``-separated ISO3), as_of, source."""
-    src = resources.files("straits.reference").joinpath("blocs.tsv")
-    with src.open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh, sep="\t", dtype=str, keep_default_na=False)
+    return tuple(read_tsv("blocs.tsv"))
+
+
+@lru_cache(maxsize=1)
+def _members() -> dict[str, tuple[str, ...]]:
+    return {b["bloc"].upper(): tuple(b["members"].split("|")) for b in blocs()}
 
 
 def _named(label: str) -> tuple[str, ...] | None:
-    table = blocs()
-    hit = table[table["bloc"].str.upper() == label.strip().upper()]
-    return tuple(hit.iloc[0]["members"].split("|")) if len(hit) else None
+    return _members().get(label.strip().upper())
 
 
 def resolve_party(spec: str) -> Party:

@@ -1,0 +1,221 @@
+"""CLI output: --out by extension, format conflicts, piped default, tables at 100 columns, numbers."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import subprocess
+import sys
+from decimal import Decimal
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from straits import serialize
+from straits.cli._table import render
+from straits.cli.app import app
+
+runner = CliRunner()
+FLOWS = ["flows", "--year", "2024", "--exporter", "CHN", "--importer", "KOR"]
+
+
+def run(*args: str, env: dict | None = None):
+    return runner.invoke(app, list(args), env=env)
+
+
+# -- --out and --format -------------------------------------------------------------------
+
+@pytest.mark.parametrize("ext", ["csv", "json", "parquet", "pq", "txt"])
+def test_out_takes_format_from_extension(tmp_path, session, ext):
+    out = tmp_path / f"f.{ext}"
+    r = run(*FLOWS, "--product", "811292", "--out", str(out))
+    assert r.exit_code == 0, r.output
+    want = session.flows(year=2024, exporter="CHN", importer="KOR", product="811292")
+    if ext == "csv":
+        got = pd.read_csv(out, dtype={"product": str})
+    elif ext == "json":
+        got = pd.DataFrame(json.loads(out.read_text(encoding="utf-8")))
+    elif ext in ("parquet", "pq"):
+        assert out.read_bytes()[:4] == b"PAR1"
+        got = pd.read_parquet(out)
+        assert b"straits.provenance" in pq.read_schema(out).metadata  # citation travels along
+    else:
+        text = out.read_text(encoding="utf-8")
+        assert "811292" in text and "k USD" in text and "CEPII BACI" in text
+        return
+    assert list(got.columns) == list(want.columns)
+    assert got.value_kusd.sum() == pytest.approx(want.value_kusd.sum())
+
+
+def test_format_overrides_unknown_extension_and_conflict_is_an_error(tmp_path, session):
+    out = tmp_path / "f.dat"
+    assert run(*FLOWS, "--out", str(out), "--format", "json").exit_code == 0
+    assert json.loads(out.read_text(encoding="utf-8"))
+    r = run(*FLOWS, "--out", str(out))
+    assert r.exit_code == 2 and "Cannot tell the format" in r.output
+    clash = tmp_path / "f.parquet"
+    r = run(*FLOWS, "--out", str(clash), "--format", "csv")
+    assert r.exit_code == 2
+    assert "--format csv conflicts with --out" in r.output and "parquet" in r.output
+    assert not clash.exists()  # nothing written on an error
+    r = run(*FLOWS, "--out", str(tmp_path / "no" / "such" / "f.csv"))
+    assert r.exit_code == 2 and "Cannot write --out" in r.output
+
+
+def test_piped_default_is_csv_and_table_on_request(session):
+    r = run(*FLOWS, "--product", "811292")  # CliRunner's stdout is not a terminal
+    assert r.exit_code == 0
+    assert r.stdout.splitlines()[0] == "year,exporter,importer,product,value_kusd,quantity_t"
+    r = run(*FLOWS, "--product", "811292", "-f", "table")
+    assert "exporter" in r.stdout and "k USD" in r.stdout and "Source: CEPII BACI" in r.stdout
+
+
+def test_parquet_to_a_pipe(session):
+    r = runner.invoke(app, [*FLOWS, "-f", "parquet"])
+    assert r.exit_code == 0
+    assert pq.read_table(io.BytesIO(r.stdout_bytes)).num_rows > 0
+
+
+def test_columns_pick_and_order_every_format(session):
+    r = run(*FLOWS, "--columns", "product,value_kusd")
+    assert r.stdout.splitlines()[0] == "product,value_kusd"
+    rows = json.loads(run(*FLOWS, "--columns", "value_kusd,year", "-f", "json").stdout)
+    assert list(rows[0]) == ["value_kusd", "year"]
+    r = run(*FLOWS, "--columns", "product,nope")
+    assert r.exit_code == 2 and "no column 'nope'" in r.output and "value_kusd" in r.output
+
+
+def test_rca_sorted_by_rca_descending(session):
+    df = pd.read_csv(io.StringIO(run("rca", "--country", "KOR", "--year", "2024").stdout),
+                     dtype={"product": str})
+    assert df["rca"].is_monotonic_decreasing and len(df) > 5
+
+
+# -- terminal tables at 100 columns ---------------------------------------------------------
+
+def _screen(session, **kw) -> tuple[str, pd.DataFrame]:
+    df = session.dependency("KOR", year=2024)
+    return render(serialize.as_arrow(df), width=100, title="Dependency screen",
+                  source=df.attrs["source"], **kw), df
+
+
+def test_table_fits_100_columns_keys_first_units_codes_whole(session):
+    text, df = _screen(session)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    header = "\n".join(lines[1:5])
+    assert "k USD" in header and "0-1" in header  # units under the names
+    body = [line for line in lines if line[:6].isdigit()]
+    assert [line.split()[0] for line in body] == df["product"].tolist()  # codes whole, key first
+    assert all("…" not in line.split("  ")[0] for line in body)
+    top = df.iloc[0]
+    assert f"{top.import_kusd:,.0f}" in body[0] and top.top_supplier in body[0]
+    assert "Not shown at 100 characters:" in text and "--wide" in text
+
+
+def test_table_wide_and_columns(session):
+    wide, df = _screen(session, wide=True)
+    first = next(line for line in wide.splitlines() if line.startswith(df["product"].iloc[0]))
+    assert "Not shown" not in wide and all(
+        c in wide for c in ("value_at_risk_kusd", "geodep", "description"))
+    assert "…" not in first
+    picked = render(serialize.as_arrow(df[["import_kusd", "product"]]), width=100, picked=True)
+    row = next(line for line in picked.splitlines() if line.strip().endswith("283691"))
+    assert row.split() == ["425,213", "283691"]  # the order asked for, no key moved first
+
+
+def test_table_shortens_text_but_not_numbers():
+    t = pa.table({"product": ["850511"], "description": ["Magnets; permanent magnets " * 8],
+                  "value_kusd": [-1234567.891], "share": [0.12345]})
+    text = render(t, width=60)
+    row = next(line for line in text.splitlines() if line.startswith("850511"))
+    assert "-1,234,568" in row and "0.123" in row and "…" in row
+    assert "−" not in text  # one minus sign: ASCII hyphen-minus
+
+
+def test_table_through_cli_at_100_columns(session):
+    r = run("dependency", "KOR", "-f", "table", env={"COLUMNS": "100"})
+    assert r.exit_code == 0
+    assert max(len(line) for line in r.stdout.splitlines()) <= 100
+
+
+def test_wide_cjk_text_is_measured_in_cells():
+    t = pa.table({"alias": ["포토레지스트"], "product": ["370790"]})
+    text = render(t, width=100)
+    assert "포토레지스트" in text
+
+
+# -- numbers: one serializer for the CLI and the API --------------------------------------
+
+def test_reference_figure_without_noise(session):
+    r = run("flows", "--year", "2023", "--exporter", "CHN", "--importer", "KOR",
+            "--product", "811292", "-f", "json")
+    assert '"value_kusd": 68495.858' in r.stdout
+    assert serialize.dumps({"v": 425213.4970000001}) == '{"v": 425213.497}'
+    assert serialize.records(pd.DataFrame({"v": [0.1 + 0.2, float("nan")]})) == [
+        {"v": 0.3}, {"v": None}]
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@given(finite)
+def test_json_float_reads_back_within_15_digits(x):
+    back = json.loads(serialize.dumps(x))
+    assert back == serialize.round_float(x)
+    assert math.isclose(back, x, rel_tol=5e-15, abs_tol=0.0) or x == 0
+    assert serialize.dumps(back) == serialize.dumps(x)  # idempotent
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=None).filter(
+    lambda d: d != 0 and len(d.normalize().as_tuple().digits) <= 15
+    and -300 < d.adjusted() < 300))
+def test_values_of_up_to_15_digits_read_back_as_the_same_float(d: Decimal):
+    x = float(d)
+    assert json.loads(serialize.dumps(x)) == x
+    assert json.loads(serialize.json_text(pa.table({"v": [x]})))[0]["v"] == x
+
+
+@settings(max_examples=50)
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=50))
+def test_vectorised_rounding_is_the_scalar_rounding(values):
+    arr = pa.array(values, type=pa.float64())
+    want = [None if not math.isfinite(v) else serialize.round_float(v) for v in values]
+    small = serialize.round_array(arr).to_pylist()
+    old = serialize._SMALL
+    serialize._SMALL = -1  # force the Arrow compute path
+    try:
+        large = serialize.round_array(arr).to_pylist()
+    finally:
+        serialize._SMALL = old
+    assert small == want and large == want
+
+
+def test_csv_lists_as_json_text_and_minimal_quotes():
+    t = pa.table({"p": ["811292", "a,b"], "l": [[0.1 + 0.2], None], "v": [6441457.0, 1e-07]})
+    text = serialize.csv_bytes(t).decode()
+    assert text.splitlines() == ["p,l,v", "811292,[0.3],6441457.0", '"a,b",,1e-07']
+
+
+# -- start-up stays light -------------------------------------------------------------------
+
+def test_flows_imports_neither_pandas_nor_pydantic(session, tmp_path):
+    code = ("import sys\nfrom straits.cli.app import main\n"
+            "sys.argv = ['straits', 'flows', '--year', '2023', '--exporter', 'CHN', "
+            "'--importer', 'KOR', '--product', 'gallium']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('pandas', 'pydantic', 'pyarrow.compute') "
+            "if m in sys.modules))\n")
+    env = {**os.environ, "STRAITS_DB": str(session.path)}
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         check=True)
+    lines = res.stdout.splitlines()
+    assert lines[1] == "2023,CHN,KOR,811292,68495.858,"
+    assert lines[-1] == "[]", res.stdout
