@@ -445,3 +445,16 @@ def _check_distinct(func: str, group: tuple[str, ...], values: dict[str, Any]) -
 def spec_of(fn: Callable[..., Any]) -> Spec | None:
     """The declared constraints of a validated function (None if it declares none)."""
     return getattr(fn, "__straits_params__", None)
+
+
+def check_params(func: str, constraints: dict[str, Constraint], values: dict[str, Any], *,
+                 distinct: Iterable[Sequence[str]] = ()) -> None:
+    """Validate ``values`` against ``constraints`` outside a decorated function.
+
+    The HTTP API checks each request with the declarations of the engine it calls (read
+    with :func:`spec_of`) before any work starts, in the same message form.
+    """
+    for pname, constraint in constraints.items():
+        constraint.validate(pname, func, values.get(pname))
+    for group in distinct:
+        _check_distinct(func, tuple(group), values)

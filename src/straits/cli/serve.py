@@ -1,4 +1,4 @@
-"""`straits serve`: the read-only HTTP API (FastAPI + uvicorn, the optional `api` extra)."""
+"""`straits serve`: the dashboard and the HTTP API v1 in one process (FastAPI + uvicorn)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,25 @@ from typing import Annotated
 
 import typer
 
+from straits.cli._common import DbOpt
+
 
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        "--allow-host", help="Extra name accepted in the Host header (repeatable); loopback "
+        "names always are. Needed when serving a LAN with --host 0.0.0.0.")] = None,
+    db: DbOpt = None,
 ) -> None:
-    """Serve the report and the analytical tables as a JSON API (docs at /docs)."""
-    try:
-        import uvicorn
-    except ImportError:
-        typer.echo("Error: the API needs the optional extra: pip install 'straits[api]'", err=True)
-        raise typer.Exit(2) from None
-    uvicorn.run("straits.api.app:app", host=host, port=port)
+    """Serve the dashboard at / and the API at /api/v1 (docs at /docs), offline."""
+    import uvicorn
+
+    from straits.api.app import create_app
+
+    app = create_app(db, hosts=allow_host or ())
+    typer.echo(f"Straits dashboard on http://{host}:{port}/ (API docs: /docs)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def register(app: typer.Typer) -> None:
