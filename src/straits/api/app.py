@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -168,9 +169,14 @@ def create_app(db: str | Path | None = None, *, hosts: Iterable[str] | None = No
     from straits import __version__
     from straits.api import routes_data, routes_metrics, routes_report, routes_security, routes_valuechain
 
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.warehouse.close()
+
     app = FastAPIOffline(title="Straits", version=__version__, description=DESCRIPTION,
                          openapi_url="/api/v1/openapi.json", docs_url="/docs", redoc_url=None,
-                         static_url="/static/docs")
+                         static_url="/static/docs", lifespan=lifespan)
     app.state.warehouse = WarehouseState(db)
     for module in (routes_data, routes_metrics, routes_security, routes_valuechain,
                    routes_report):
@@ -183,10 +189,6 @@ def create_app(db: str | Path | None = None, *, hosts: Iterable[str] | None = No
     _openapi_400(app)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(hosts))
     app.add_middleware(_URLLimit)
-
-    @app.on_event("shutdown")
-    def _close() -> None:
-        app.state.warehouse.close()
 
     return app
 
