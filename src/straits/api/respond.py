@@ -124,6 +124,9 @@ def table_response(request: Request, df: pd.DataFrame, *, fmt: str, limit: int, 
                "X-Straits-Source": json.dumps(prov.source),
                "X-Straits-Units": json.dumps(dict(prov.units)),
                "Access-Control-Expose-Headers": "X-Total-Count, X-Straits-Source, Link"}
+    generation = getattr(request.state, "generation", None)
+    if generation:
+        headers["X-Straits-Warehouse"] = generation
     if nxt:
         headers["Link"] = f'<{nxt}>; rel="next"'
     if fmt == "json":

@@ -169,6 +169,8 @@ def compute(request: Request, ep: Endpoint, values: dict[str, Any],
         return _static_cached(key, lambda: fn(None))
     state = request.app.state.warehouse
     with state.reading() as gen:
+        request.state.generation = gen.tag
+
         def run() -> Any:
             from straits.session import Session
 

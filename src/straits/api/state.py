@@ -48,6 +48,9 @@ class _Generation:
         self.number = number
         self.path = path
         self.identity = identity
+        #: names the file that answered (``X-Straits-Warehouse``), so clients and tests can
+        #: tell which state a response comes from
+        self.tag = f"{number}:{identity[0]}:{identity[1]}"
         self.backend = DuckDBBackend(connect(path, read_only=True))
         self.backend.catalog()  # read the catalog once, before any thread shares the backend
         self.backend.meta()
