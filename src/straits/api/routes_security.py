@@ -18,7 +18,9 @@ def _cite(df, source: str, method: str = "", notes=()):
 
     if of(df) is not None:
         return df
-    return attach(df, Provenance(source=source, method=method, notes=tuple(notes)))
+    return attach(df, Provenance(source=str(df.attrs.get("source") or source),
+                                 method=method or str(df.attrs.get("method") or ""),
+                                 notes=tuple(notes)))
 
 
 DEPENDENCY = Endpoint("dependency", "straits.security.dependency.dependency", {
