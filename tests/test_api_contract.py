@@ -29,8 +29,8 @@ ENDPOINTS = {
     "concentration": ({}, ["product", "total_kusd", "hhi", "top_exporter", "top_share",
                            "n_exporters"]),
     "bilateral": ({"a": "KOR", "b": "JPN"}, ["index", "direction", "value"]),
-    "complexity": ({}, ["country", "eci", "rank", "diversity"]),
-    "eci": ({"country": "KOR"}, ["year", "iso3", "eci", "rank", "n"]),
+    "complexity": ({"min_products": 10}, ["country", "eci", "rank", "diversity"]),
+    "eci": ({"country": "KOR"}, ["country", "eci", "rank", "n_ranked"]),
     "dependency": ({"importer": "KOR"}, ["product", "import_kusd", "top_supplier", "top_share",
                                          "one_country_50", "geodep"]),
     "mutual": ({}, ["importer", "partner", "product"]),
@@ -201,3 +201,9 @@ def test_openapi_documents_constraints_and_errors(client):
     assert docs.status_code == 200 and "/static/docs/swagger-ui-bundle.js" in docs.text
     assert "cdn" not in docs.text.lower()
     assert client.get("/static/docs/swagger-ui-bundle.js").status_code == 200
+
+
+def test_published_eci_rank(client):
+    """Korea 2023: 4th of 145 by value in the Atlas file (the report's complexity figure)."""
+    row = client.get("/api/v1/eci", params={"country": "KOR", "year": 2023}).json()["data"]
+    assert [(r["rank"], r["n_ranked"]) for r in row] == [(4, 145)]

@@ -89,7 +89,8 @@ def bilateral(request: Request, page: PageDep,
 
 COMPLEXITY = Endpoint("complexity", "straits.metrics.complexity.complexity", {
     "year": YearSpec(many=True), "level": LEVEL, "method": Options("eci", "fitness"),
-    "min_exports": Interval(float, 0, None)})
+    "min_exports": Interval(float, 0, None), "country": Economies(none_ok=True),
+    "min_products": Interval(int, 2, None, none_ok=True)})
 
 
 @router.get("/complexity", summary="Economic complexity (ECI/PCI or Fitness)")
@@ -97,12 +98,22 @@ def complexity(request: Request, page: PageDep, year: YearsQ = None,
                level: Annotated[str, COMPLEXITY.q("level", "Product level.")] = "hs6",
                method: Annotated[str, COMPLEXITY.q("method", "eci or fitness.")] = "eci",
                products: Annotated[bool, Query(description="Products (PCI) instead of "
-                                               "countries.")] = False,
-               min_exports: Annotated[float, COMPLEXITY.q("min_exports", "Drop countries "
+                                               "economies.")] = False,
+               country: Annotated[str | None, COMPLEXITY.q(
+                   "country", "Show only these economies, ranked among all.")] = None,
+               min_exports: Annotated[float, COMPLEXITY.q("min_exports", "Drop economies "
                                                           "exporting less (thousand "
-                                                          "USD).")] = 0.0) -> Response:
-    """Countries: country, eci (or fitness), rank, diversity; products: product, pci, ubiquity."""
-    values = dict(year=years(year), level=level, method=method, min_exports=min_exports)
+                                                          "USD).")] = 0.0,
+               min_products: Annotated[int | None, COMPLEXITY.q(
+                   "min_products", "Lower the product-space guard (default 400 products "
+                   "with RCA >= 1; see docs/metrics.md).")] = None) -> Response:
+    """Economies: country, eci (or fitness), rank, diversity; products: product, pci, ubiquity.
+
+    Refuses (400) a product space too small to rank economies, such as the embedded
+    extract's 30 codes; `/eci` has the published Atlas values.
+    """
+    values = dict(year=years(year), level=level, method=method, min_exports=min_exports,
+                  country=country, min_products=min_products)
 
     def run(s):
         from straits.metrics.complexity import COLUMNS
@@ -115,26 +126,21 @@ def complexity(request: Request, page: PageDep, year: YearsQ = None,
     return answer(request, page, COMPLEXITY, {**values, "products": products}, run)
 
 
-ECI = Endpoint("eci", None, {"country": Economy(none_ok=True),
-                             "year": Interval(int, 1995, 2023, none_ok=True)})
+ECI = Endpoint("eci", "straits.metrics.eci.published_eci", {
+    "country": Economies(none_ok=True), "year": YearSpec(many=True)})
 
 
 @router.get("/eci", summary="Published ECI (Atlas of Economic Complexity)")
 def eci(request: Request, page: PageDep,
-        country: Annotated[str | None, ECI.q("country", "Country (ISO3 or name).")] = None,
-        year: Annotated[int | None, ECI.q("year", "Year.")] = None) -> Response:
-    """year, iso3, eci, rank (by value within the file), n, rank_published."""
-    def run(_):
-        from straits.provenance import Provenance, attach
-        from straits.reference.lookup import resolve_country
-        from straits.sources.atlas import ATLAS_CITATION, eci_ranked
+        country: Annotated[str | None, ECI.q("country", "Countries to show, ranked among all "
+                                             "in the file.")] = None,
+        year: Annotated[str | None, Query(description="Year or range of the Atlas file, "
+                                          "1995-2023 (default: 2023, its latest).",
+                                          pattern=r"^\s*\d{4}(\s*-\s*\d{4})?\s*$")] = None,
+        ) -> Response:
+    """year, country, eci, rank (position by value within the file's year), n_ranked."""
+    from straits.metrics.eci import published_eci
 
-        df = eci_ranked()
-        if country is not None:
-            df = df[df["iso3"] == resolve_country(country).iso3]
-        if year is not None:
-            df = df[df["year"] == year]
-        return attach(df.reset_index(drop=True), Provenance(
-            source=ATLAS_CITATION, dataset="atlas",
-            method="Published values; rank recomputed by value within each year of the file."))
-    return answer(request, page, ECI, dict(country=country, year=year), run, warehouse=False)
+    values = dict(country=country, year=years(year))
+    return answer(request, page, ECI, values, lambda _: columns(
+        published_eci(None, **values), ["country", "eci", "rank", "n_ranked"]), warehouse=False)
