@@ -13,7 +13,8 @@ from __future__ import annotations
 import importlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -168,15 +169,33 @@ def compute(request: Request, ep: Endpoint, values: dict[str, Any],
     if not warehouse:
         return _static_cached(key, lambda: fn(None))
     state = request.app.state.warehouse
+    held = getattr(request.state, "held", None)
+    if held is not None:  # a page holds one file for all its tables
+        return _on(request, state, held, key, fn)
     with state.reading() as gen:
-        request.state.generation = gen.tag
+        return _on(request, state, gen, key, fn)
 
-        def run() -> Any:
-            from straits.session import Session
 
-            with gen.backend_for_request() as backend:
-                return fn(Session(backend=backend))
-        return state.cached(gen, key, run)
+def _on(request: Request, state: Any, gen: Any, key: tuple, fn: Callable[[Any], Any]) -> Any:
+    request.state.generation = gen.tag
+
+    def run() -> Any:
+        from straits.session import Session
+
+        with gen.backend_for_request() as backend:
+            return fn(Session(backend=backend))
+    return state.cached(gen, key, run)
+
+
+@contextmanager
+def holding(request: Request) -> Iterator[None]:
+    """Answer every table of one request from the same warehouse file (a page's tables)."""
+    with request.app.state.warehouse.reading() as gen:
+        request.state.held = gen
+        try:
+            yield
+        finally:
+            request.state.held = None
 
 
 def answer(request: Request, page: Page, ep: Endpoint, values: dict[str, Any],

@@ -17,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse, Response
 
+from straits.api.routing import holding
 from straits.api.state import Unavailable
 from straits.errors import StraitsError
 from straits.web import assets
@@ -51,7 +52,8 @@ def render(request: Request, name: str, page: str, build: Callable[[Any], dict[s
     status = 200
     headers: dict[str, str] = {}
     try:
-        ctx = build(tr)
+        with holding(request):  # one warehouse file for every table of the page
+            ctx = build(tr)
     except StraitsError as exc:
         ctx, status = {"error": str(exc)}, 400
     except Unavailable as exc:
