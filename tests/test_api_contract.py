@@ -45,8 +45,10 @@ ENDPOINTS = {
     "chain-chokepoints": ({}, ["input_id", "input", "top_country", "top_country_share"]),
     "chain-pair": ({}, ["input_id", "input", "share_a", "share_b"]),
     "chain-downstream": ({"input": "N31"}, ["input_id", "path"]),
-    "io-shock": ({}, ["country", "industry", "output", "leontief_loss", "ghosh_loss"]),
-    "io-reliance": ({}, ["country", "industry", "supplier", "face_value", "look_through"]),
+    "io-shock": ({}, ["country", "industry", "output_musd", "leontief_loss_musd",
+                      "ghosh_loss_musd"]),
+    "io-reliance": ({}, ["country", "industry", "supplier", "face_value_share",
+                         "look_through_share"]),
 }
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from straits.api.routing import Endpoint, PageDep, answer
-from straits.params import Interval, Text
+from straits.params import Interval, Text, YearSpec
 
 router = APIRouter(tags=["value chain"])
 
@@ -42,11 +42,8 @@ def chain(request: Request, page: PageDep,
           input: Annotated[str | None, CHAIN.q("input", "One input or stage: name or "  # noqa: A002
                                                "id (N31).")] = None) -> Response:
     """Market shares (0-1) per input and provider. ETO data: CC BY-NC 4.0."""
-    from straits.valuechain.chips import chain as run
-
     values = dict(country=country, input=input)
-    return answer(request, page, CHAIN, values, lambda _: _cite_attrs(run(**values), "eto"),
-                  warehouse=False)
+    return answer(request, page, CHAIN, values, lambda s: _cite_attrs(s.chain(**values), "eto"))
 
 
 CHOKE = Endpoint("chain-chokepoints", "straits.valuechain.chips.chokepoints", {
@@ -62,11 +59,9 @@ def chain_chokepoints(request: Request, page: PageDep,
                       all: Annotated[bool, Query(description="Every input, not only "  # noqa: A002
                                                  "chokepoints.")] = False) -> Response:
     """Inputs, their top country and share, firms' top-3 share, and the steps they feed."""
-    from straits.valuechain.chips import chokepoints
-
     values = dict(country_threshold=country_threshold, firm_top3_threshold=firm_top3_threshold)
-    return answer(request, page, CHOKE, {**values, "all": all}, lambda _: _cite_attrs(
-        chokepoints(**values, include_all=all), "eto"), warehouse=False)
+    return answer(request, page, CHOKE, {**values, "all": all}, lambda s: _cite_attrs(
+        s.chokepoints(**values, include_all=all), "eto"))
 
 
 PAIR = Endpoint("chain-pair", "straits.valuechain.chips.chain_pair", {
@@ -83,15 +78,13 @@ def chain_pair(request: Request, page: PageDep,
                weak_threshold: Annotated[float, PAIR.q("weak_threshold", "Share below which "
                                                        "a country is weak.")] = 0.10) -> Response:
     """Both shares, leader, joint dominance and third-country dependence per input."""
-    from straits.valuechain.chips import chain_pair as run
-
     values = dict(a=a, b=b, joint_threshold=joint_threshold, weak_threshold=weak_threshold)
     return answer(request, page, PAIR, values,
-                  lambda _: _cite_attrs(run(**values), "eto"), warehouse=False)
+                  lambda s: _cite_attrs(s.chain_pair(**values), "eto"))
 
 
 DOWN = Endpoint("chain-downstream", "straits.valuechain.chips.downstream",
-                {"input_id": Text(max_len=100)})
+                {"input": Text(max_len=100)})
 
 
 @router.get("/chain-downstream", summary="Paths from a chip input to the finished chip")
@@ -99,15 +92,13 @@ def chain_downstream(request: Request, page: PageDep,
                      input: Annotated[str, Query(max_length=100, description="Input name "  # noqa: A002
                                                  "or id, e.g. N31.")]) -> Response:
     """Every path from the input down the ETO sequence."""
-    from straits.valuechain.chips import downstream
-
-    return answer(request, page, DOWN, dict(input_id=input),
-                  lambda _: _cite_attrs(downstream(input), "eto"), warehouse=False)
+    return answer(request, page, DOWN, dict(input=input),
+                  lambda s: _cite_attrs(s.chain_downstream(input), "eto"))
 
 
 IO_SHOCK = Endpoint("io-shock", "straits.valuechain.io.io_shock", {
     "supplier": REGIONS, "sector": REGIONS, "customer": REGIONS, "cut": Interval(float, 0, 1),
-    "customer_sector": Text(max_len=200, none_ok=True), "year": Interval(int, 1995, 2011)})
+    "customer_sector": Text(max_len=200, none_ok=True), "year": YearSpec()})
 
 
 @router.get("/io-shock", summary="Supply cut propagated through the WIOD table")
@@ -118,20 +109,18 @@ def io_shock(request: Request, page: PageDep,
              cut: Annotated[float, IO_SHOCK.q("cut", "Fraction of the flows cut.")] = 0.5,
              customer_sector: Annotated[str | None, IO_SHOCK.q(
                  "customer_sector", "Customer industries (default all).")] = None,
-             year: Annotated[int, IO_SHOCK.q("year", "WIOD year (2011 embedded).")] = 2011,
+             year: Annotated[int | None, IO_SHOCK.q("year", "WIOD year (2011 embedded).")] = None,
              ) -> Response:
-    """country, industry, output, leontief_loss, ghosh_loss (million USD) and loss shares."""
-    from straits.valuechain.io import io_shock as run
-
+    """country, industry, output_musd, leontief_loss_musd, ghosh_loss_musd and loss shares."""
     values = dict(supplier=supplier, sector=sector, customer=customer, cut=cut,
                   customer_sector=customer_sector, year=year)
     return answer(request, page, IO_SHOCK, values,
-                  lambda _: _cite_attrs(run(**values), "wiod"), warehouse=False)
+                  lambda s: _cite_attrs(s.io_shock(**values), "wiod"))
 
 
 RELIANCE = Endpoint("io-reliance", "straits.valuechain.io.foreign_input_reliance", {
     "country": REGIONS, "supplier": Text(max_len=200, none_ok=True),
-    "industry": Text(max_len=200, none_ok=True), "year": Interval(int, 1995, 2011)})
+    "industry": Text(max_len=200, none_ok=True), "year": YearSpec()})
 
 
 @router.get("/io-reliance", summary="Foreign input reliance, face value and look-through")
@@ -141,11 +130,8 @@ def io_reliance(request: Request, page: PageDep,
                                                            "country(ies).")] = None,
                 industry: Annotated[str | None, RELIANCE.q("industry", "Industries of the "
                                                            "country.")] = None,
-                year: Annotated[int, RELIANCE.q("year", "WIOD year.")] = 2011) -> Response:
+                year: Annotated[int | None, RELIANCE.q("year", "WIOD year.")] = None) -> Response:
     """Reliance shares (0-1) by industry and supplier (Baldwin, Freeman & Theodorakopoulos)."""
-    from straits.valuechain.io import foreign_input_reliance
-
     values = dict(country=country, supplier=supplier, industry=industry, year=year)
     return answer(request, page, RELIANCE, values,
-                  lambda _: _cite_attrs(foreign_input_reliance(**values), "wiod"),
-                  warehouse=False)
+                  lambda s: _cite_attrs(s.foreign_input_reliance(**values), "wiod"))

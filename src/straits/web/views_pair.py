@@ -12,8 +12,7 @@ from straits.api.routes_metrics import BILATERAL
 from straits.api.routes_report import REPORT
 from straits.api.routes_valuechain import IO_SHOCK, PAIR, _cite_attrs
 from straits.errors import StraitsError
-from straits.valuechain import chips
-from straits.valuechain import io as valuechain_io
+from straits.provenance import of
 from straits.web import charts
 from straits.web._common import arg, label, number, run, year
 from straits.web.tables import Col, Figure, table
@@ -87,7 +86,7 @@ def chain(request: Request, tr) -> dict[str, Any]:
     a, b = arg(request, "a", "KOR"), arg(request, "b", "JPN")
     pair = run(request, PAIR, "chain-pair", dict(a=a, b=b, joint_threshold=0.65,
                                                   weak_threshold=0.10),
-               lambda _: _cite_attrs(chips.chain_pair(a, b), "eto"), warehouse=False)
+               lambda s: _cite_attrs(s.chain_pair(a, b), "eto"))
     la, lb = label(tr, a), label(tr, b)
     t_pair = table(tr, "chain-pair", tr("chain.pair"), pair,
                    [Col("input", "col.input"), Col("stage", "col.stage"),
@@ -110,20 +109,22 @@ def chain(request: Request, tr) -> dict[str, Any]:
     cust = arg(request, "customer", "KOR")
     cut = number(request, "cut", 0.5, "chain")
     io_values = dict(supplier=sup, sector=sector, customer=cust, cut=cut,
-                     customer_sector=None, year=2011)
+                     customer_sector=None, year=None)
     io = run(request, IO_SHOCK, "io-shock", io_values,
-             lambda _: _cite_attrs(valuechain_io.io_shock(**io_values), "wiod"), warehouse=False)
-    io_top = io[io["industry"] == "total"].sort_values("leontief_loss", ascending=False)
+             lambda s: _cite_attrs(s.io_shock(**io_values), "wiod"))
+    io_top = io[io["industry"] == "total"].sort_values("leontief_loss_musd", ascending=False)
     io_top.attrs = dict(io.attrs)
     t_io = table(tr, "io", tr("chain.io"), io_top,
                  [Col("country", "col.country", "country"),
-                  Col("leontief_loss", "col.leontief_loss", "musd", 1),
-                  Col("ghosh_loss", "col.ghosh_loss", "musd", 1)],
+                  Col("leontief_loss_musd", "col.leontief_loss", "musd", 1),
+                  Col("ghosh_loss_musd", "col.ghosh_loss", "musd", 1)],
                  api="io-shock", params={k: v for k, v in io_values.items() if v is not None})
     return {"a": a, "b": b, "t_pair": t_pair, "fig": fig, "t_io": t_io, "supplier": sup,
             "sector": sector, "customer": cust, "cut": cut,
             "io_lead": tr("chain.io.lead", cut=tr.pct(cut, 0), supplier=tr.economy(sup),
-                          sector=sector, customer=tr.economy(cust), year=2011)}
+                          sector=sector, customer=tr.economy(cust),
+                          year=io.attrs.get("year") or (of(io).years[0] if of(io) and of(io).years
+                                                        else ""))}
 
 
 def report(request: Request, tr) -> dict[str, Any]:

@@ -11,8 +11,7 @@ from straits.api.routes_metrics import CONCENTRATION
 from straits.api.routes_security import DEPENDENCY, EVENT, SHOCK, WATCH, _cite
 from straits.api.routes_valuechain import CHOKE, IO_SHOCK, _cite_attrs
 from straits.errors import StraitsError
-from straits.valuechain import chips
-from straits.valuechain import io as valuechain_io
+from straits.provenance import of
 from straits.web import charts
 from straits.web._common import arg, label, number, run, year
 from straits.web.i18n import translator
@@ -102,7 +101,7 @@ def chokepoints(request: Request, tr) -> dict[str, Any]:
         domain=(0, 1)), source=conc.attrs.get("source", ""), units="HHI 0–1")
     cv = dict(country_threshold=0.65, firm_top3_threshold=0.90)
     eto = run(request, CHOKE, "chain-chokepoints", {**cv, "all": False},
-              lambda _: _cite_attrs(chips.chokepoints(**cv), "eto"), warehouse=False)
+              lambda s: _cite_attrs(s.chokepoints(**cv), "eto"))
     t_eto = table(tr, "eto", tr("chokepoints.chips"), eto,
                   [Col("input", "col.input"), Col("stage", "col.stage"),
                    Col("top_country", "col.top_country", "country"),
@@ -128,29 +127,26 @@ def _io_for(request: Request, tr, exporter: str, importers: list[str], products:
     if exp_by_sector.empty:
         return None
     sector = exp_by_sector.groupby("sector")["exposed_kusd"].sum().idxmax()
-    table_ = valuechain_io.load_wiod(2011, None) if hasattr(valuechain_io, "load_wiod") else None
-    regions = set(getattr(table_, "regions", []) or [])
-    customers = [i for i in importers if not regions or i in regions]
-    if not customers or (regions and exporter not in regions):
-        return None
-    values = dict(supplier=exporter, sector=sector, customer=",".join(customers), cut=cut,
-                  customer_sector=None, year=2011)
+    values = dict(supplier=exporter, sector=sector, customer=",".join(importers), cut=cut,
+                  customer_sector=None, year=None)
     try:
         io = run(request, IO_SHOCK, "io-shock", values,
-                 lambda _: _cite_attrs(valuechain_io.io_shock(**values), "wiod"), warehouse=False)
-    except StraitsError:
+                 lambda s: _cite_attrs(s.io_shock(**values), "wiod"))
+    except StraitsError:  # an economy WIOD does not cover
         return None
-    tot = io[io["industry"] == "total"].sort_values("leontief_loss", ascending=False)
+    customers = importers
+    tot = io[io["industry"] == "total"].sort_values("leontief_loss_musd", ascending=False)
     tot.attrs = dict(io.attrs)
     named = io.loc[io["industry"] == sector, "industry_name"]
     title = f"{sector} {named.iloc[0]}" if len(named) else sector
     return {"t": table(tr, "io", tr("shock.io", sector=title), tot,
                        [Col("country", "col.country", "country"),
-                        Col("leontief_loss", "col.leontief_loss", "musd", 1),
-                        Col("ghosh_loss", "col.ghosh_loss", "musd", 1)],
+                        Col("leontief_loss_musd", "col.leontief_loss", "musd", 1),
+                        Col("ghosh_loss_musd", "col.ghosh_loss", "musd", 1)],
                        api="io-shock", params={k: v for k, v in values.items() if v is not None}),
             "lead": tr("shock.io.lead", cut=tr.pct(cut, 0), supplier=tr.economy(exporter),
-                       customer=", ".join(tr.economy(c) for c in customers), year=2011)}
+                       customer=", ".join(tr.economy(c) for c in customers),
+                       year=(of(io).years[0] if of(io) and of(io).years else ""))}
 
 
 def shock(request: Request, tr) -> dict[str, Any]:
