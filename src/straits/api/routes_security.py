@@ -116,6 +116,10 @@ def shock(
                                        "they could redirect.")] = 0.2,
     also_restricting: Annotated[str | None, SHOCK.q("also_restricting", "Economies joining "
                                                     "the restriction.")] = None,
+    by: Annotated[str, Query(pattern="^(importer|supplier)$",
+                             description="importer: a row per importer and product, plus a "
+                                         "WORLD row per product; supplier: the shared "
+                                         "substitute pool allocated by supplier.")] = "importer",
 ) -> Response:
     """One row per importer and product.
 
@@ -124,8 +128,23 @@ def shock(
     """
     values = dict(exporter=exporter, importer=importer, products=products, year=year, cut=cut,
                   redirect=redirect, also_restricting=also_restricting)
-    return answer(request, page, SHOCK, values,
-                  lambda s: _cite(s.shock(**values), s.citation()))
+    return answer(request, page, SHOCK, {**values, "by": by},
+                  lambda s: _cite(run_shock(s, values, by), s.citation()))
+
+
+def run_shock(s, values: dict, by: str = "importer"):
+    """The shock engine; ``by="supplier"`` needs the shared-pool model (issue 11 §1)."""
+    import inspect
+
+    from straits.errors import ParameterError
+    from straits.security.shock import shock as engine
+
+    if "by" in inspect.signature(engine).parameters:
+        return s.shock(**values, by=by)
+    if by != "importer":
+        raise ParameterError("The 'by' parameter of shock must be 'importer' with this "
+                             "engine version. Got 'supplier' instead.")
+    return s.shock(**values)
 
 
 EVENT = Endpoint("event", "straits.security.events.event", {

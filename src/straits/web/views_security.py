@@ -8,7 +8,7 @@ import pandas as pd
 from fastapi import Request
 
 from straits.api.routes_metrics import CONCENTRATION
-from straits.api.routes_security import DEPENDENCY, EVENT, SHOCK, WATCH, _cite
+from straits.api.routes_security import DEPENDENCY, EVENT, SHOCK, WATCH, _cite, run_shock
 from straits.api.routes_valuechain import CHOKE, IO_SHOCK, _cite_attrs
 from straits.errors import StraitsError
 from straits.provenance import of
@@ -162,7 +162,16 @@ def shock(request: Request, tr) -> dict[str, Any]:
     also = arg(request, "also")
     values = dict(exporter=exporter, importer=importer, products=prods, year=yr, cut=cut,
                   redirect=redirect, also_restricting=also)
-    df = run(request, SHOCK, "shock", values, lambda s: _cite(s.shock(**values), s.citation()))
+    df = run(request, SHOCK, "shock", {**values, "by": "importer"},
+             lambda s: _cite(run_shock(s, values), s.citation()))
+    try:
+        alloc = run(request, SHOCK, "shock", {**values, "by": "supplier"},
+                    lambda s: _cite(run_shock(s, values, "supplier"), s.citation()))
+    except StraitsError:  # an engine without the shared pool
+        alloc = None
+    attrs = dict(df.attrs)
+    df = df[df["importer"] != "WORLD"]  # the engine's per-product WORLD rows
+    df.attrs = attrs
     by_imp = df.groupby("importer", as_index=False)[
         ["imports_kusd", "exposed_kusd", "covered_kusd", "gap_kusd"]].sum()
     by_imp = by_imp.assign(gap_share=by_imp["gap_kusd"] / by_imp["imports_kusd"].where(
@@ -177,6 +186,12 @@ def shock(request: Request, tr) -> dict[str, Any]:
     t_prod = table(tr, "shock-product", tr("shock.by_product"), df,
                    [Col("importer", "col.importer", "country"), Col("product", "col.product", "product"),
                     *kusd], api="shock", params=api_params)
+    t_alloc = None
+    if alloc is not None:
+        t_alloc = table(tr, "shock-supplier", tr("shock.by_supplier"), alloc,
+                        auto_cols(tr, alloc, ["product", "supplier", "supplier_pool_kusd",
+                                              "importer", "allocated_kusd"]),
+                        api="shock", params={**api_params, "by": "supplier"})
     long = pd.concat([by_imp[["importer", "gap_kusd"]].rename(columns={"gap_kusd": "v"})
                       .assign(what=tr("col.gap_kusd")),
                       by_imp[["importer", "covered_kusd"]].rename(columns={"covered_kusd": "v"})
@@ -197,6 +212,7 @@ def shock(request: Request, tr) -> dict[str, Any]:
     return {"exporter": exporter, "importer": importer, "products": products or "",
             "group": group or "", "year": yr, "cut": cut, "redirect": redirect,
             "also": also or "", "t_imp": t_imp, "t_prod": t_prod, "fig": fig, "io": io,
+            "t_alloc": t_alloc,
             "groups": groups, "lead": tr("shock.lead", exporter=label(tr, exporter))}
 
 
@@ -323,8 +339,15 @@ def watch(request: Request, tr) -> dict[str, Any]:
                                        marker=str(rec["period"]) + "-01",
                                        marker_label=str(rec["signal"])),
                            source=str(sig.attrs.get("source", "")), units=tr("watch.series.y")))
+    last = run(request, WATCH, "page-last-refresh", {}, lambda s: s.last_refresh())
+    refresh = None
+    if last:
+        when = last.get("finished_at") or last.get("started_at")
+        refresh = (f"{tr.date(when.date()) if hasattr(when, 'date') else when} "
+                   f"({tr.num(int(last.get('new_signals') or 0))} / "
+                   f"{tr.num(int(last.get('signals') or 0))})")
     return {"importer": imp, "products": products or "", "supplier": supplier or "", "t": t,
-            "figs": figs, "refresh": None}
+            "figs": figs, "refresh": refresh}
 
 
 VIEWS = {
