@@ -13,6 +13,9 @@ test sees is a published figure:
   nothing for a month not yet published.
 - China (reporter 156), monthly exports of 250410, 380110 and 811292 to its partners, from
   ``comtrade_api_CHN_exports_hs6_monthly_2017_2024.csv`` (UN Comtrade, China reporter).
+- Korea's annual imports from Japan of every HS6 line, 2018-2020, from the UN Comtrade
+  files ``comtrade_H5_KOR_imports_from_JPN_{year}.csv`` (``freqCode A``, ``refMonth 52``;
+  the files give no separate CIF value, so neither do the records).
 
 Records carry the API's field names and types; zero values are left out, as Comtrade
 leaves out months with no trade. The server answers ``/data/v1/get/C/{M|A}/HS`` (checking
@@ -55,17 +58,23 @@ def _country(name: str) -> tuple[int, str, str]:
 
 
 def _records(reporter: str, flow: str, partner: pd.Series, product: pd.Series,
-             year: pd.Series, month: pd.Series, value: pd.Series, weight: pd.Series) -> pd.DataFrame:
+             year: pd.Series, month: pd.Series | None, value: pd.Series, weight: pd.Series,
+             *, cif_given: bool = True) -> pd.DataFrame:
+    """API records; ``month=None`` makes annual ones (``period 'YYYY'``, ``refMonth 52``)."""
     rep_code, rep_iso, rep_desc = _country(reporter)
     names = pd.unique(partner)
     lookup = {n: _country(n) for n in names}
     p = partner.map(lookup)
-    period = year.astype(int).astype(str) + month.astype(int).astype(str).str.zfill(2)
+    annual = month is None
+    yy = year.astype(int).astype(str)
+    period = yy if annual else yy + month.astype(int).astype(str).str.zfill(2)
     value = value.astype(float)
     cif = flow == "M"
     return pd.DataFrame({
-        "typeCode": "C", "freqCode": "M", "refPeriodId": (period + "01").astype(int),
-        "refYear": year.astype(int), "refMonth": month.astype(int), "period": period,
+        "typeCode": "C", "freqCode": "A" if annual else "M",
+        "refPeriodId": (yy + ("0101" if annual else period.str[4:] + "01")).astype(int),
+        "refYear": year.astype(int), "refMonth": 52 if annual else month.astype(int),
+        "period": period,
         "reporterCode": rep_code, "reporterISO": rep_iso, "reporterDesc": rep_desc,
         "flowCode": flow, "flowDesc": "Import" if cif else "Export",
         "partnerCode": p.str[0], "partnerISO": p.str[1], "partnerDesc": p.str[2],
@@ -79,8 +88,8 @@ def _records(reporter: str, flow: str, partner: pd.Series, product: pd.Series,
         "altQtyUnitAbbr": "kg", "altQty": weight.astype(float), "isAltQtyEstimated": False,
         "netWgt": weight.astype(float), "isNetWgtEstimated": False, "grossWgt": None,
         "isGrossWgtEstimated": False,
-        "cifvalue": value if cif else None,
-        "fobvalue": None if cif else value,
+        "cifvalue": value if cif and cif_given else None,
+        "fobvalue": None if cif or not cif_given else value,
         "primaryValue": value, "legacyEstimationFlag": 0, "isReported": True,
         "isAggregate": False,
     })
@@ -106,6 +115,13 @@ def real_database() -> pd.DataFrame:
     chn = chn[chn["primaryValue"] > 0]
     frames.append(_records("CHN", "X", chn["partnerISO"], chn["cmdCode"], chn["refYear"],
                            chn["refMonth"], chn["primaryValue"], chn["netWgt"].fillna(0)))
+    for year in (2018, 2019, 2020):
+        a = pd.read_csv(_data_dir() / f"comtrade_H5_KOR_imports_from_JPN_{year}.csv",
+                        dtype={"Commodity Code": str})
+        code = a["Commodity Code"].str.zfill(6)  # the files lost leading zeros; the API has none
+        frames.append(_records("KOR", "M", a["Partner ISO"], code, a["Year"], None,
+                               a["Trade Value (US$)"], a["Netweight (kg)"].fillna(0),
+                               cif_given=False))
     return pd.concat(frames, ignore_index=True)
 
 

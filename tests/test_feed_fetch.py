@@ -14,12 +14,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from straits.cli.app import app
 from straits.errors import DownloadError, ParameterError
 from straits.feed.fetch import download, fetch_comtrade, plan_query
-from straits.sources.comtrade_api import ComtradeClient, RetryPolicy
+from straits.sources.comtrade_api import ApiRequest, ComtradeClient, RetryPolicy
 from tests.comtrade_server import KEY, Reply, Server, real_database
 
 KCS = Path(__file__).resolve().parents[1] / "src/straits/data/reporter"
@@ -282,3 +284,63 @@ def test_mirror_fetches_the_partners_exports_too(tmp_path, server):
     assert got["value_usd"].tolist() == want.sort_values("refMonth")["primaryValue"].tolist()
     assert round(got["value_usd"].iloc[0] / 1e6, 1) == 23.0
     assert set(got["value_basis"]) == {"fob"} and set(got["flow"]) == {"export"}
+
+
+def test_annual_fetch_matches_ingesting_the_same_comtrade_file(tmp_path, server):
+    # The same figures asked two ways: Comtrade's annual file ingested, and the API's annual
+    # records of it fetched (010121 is the file's '10121', a lost leading zero).
+    products = "010121,281111,370790"
+    db = tmp_path / "w.duckdb"
+    fetch_comtrade(db, plan_query("KOR", "JPN", products, "2018-01", "2020-12", freq="A"),
+                   client(server), root=tmp_path / "s")
+    assert [c["params"]["period"] for c in server.calls] == ["2018,2019,2020"]
+    got = rows(db)
+    assert got["month"].isna().all() and set(got["value_basis"]) == {"primary"}
+    import straits
+
+    with straits.open(tmp_path / "i.duckdb") as s:
+        for year in (2018, 2019, 2020):
+            s.ingest(KCS / f"comtrade_H5_KOR_imports_from_JPN_{year}.csv")
+        want = s.reporter_flows(reporter="KOR", partner="JPN", product=products, limit=None)
+    key = ["hs6", "year"]
+    cols = ["reporter", "partner", "flow", "year", "hs6", "value_usd", "value_basis", "weight_kg"]
+    pd.testing.assert_frame_equal(
+        got.sort_values(key)[cols].reset_index(drop=True),
+        want.sort_values(key)[cols].reset_index(drop=True), check_dtype=False)
+    assert got.loc[(got["hs6"] == "281111") & (got["year"] == 2019), "value_usd"].item() \
+        == 44_982_432
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 24), st.integers(1, 6), st.integers(1, 5), st.booleans())
+def test_split_halves_cover_the_request_exactly(periods, partners, products, every_partner):
+    req = ApiRequest("M", (410,), None if every_partner else tuple(range(1, partners + 1)),
+                     tuple(f"{100000 + i}" for i in range(products)), ("M",),
+                     tuple(f"2019{m:02d}" for m in range(1, periods + 1)))
+
+    def cells(r):
+        return {(p, c, q) for p in r.periods for c in (r.partners or ("all",))
+                for q in r.products}
+
+    leaves, todo = [], [req]
+    while todo:  # split to single cells: the leaves tile the request, no overlap
+        r = todo.pop()
+        halves = r.split()
+        if halves is None:
+            leaves.append(r)
+        else:
+            todo += halves
+    union = [c for leaf in leaves for c in cells(leaf)]
+    assert len(union) == len(set(union)) and set(union) == cells(req)
+
+
+def test_retry_after_as_an_http_date(tmp_path, server):
+    import datetime as dt
+    from email.utils import format_datetime
+
+    when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30)
+    server.script = [Reply(429, {"Retry-After": format_datetime(when, usegmt=True)})]
+    sleeps: list[float] = []
+    download(plan_query("KOR", "JPN", "281111", "2019-01", "2019-01"),
+             client(server, sleeps=sleeps), root=tmp_path)
+    assert len(sleeps) == 1 and 25 <= sleeps[0] <= 31
