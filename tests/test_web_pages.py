@@ -47,11 +47,12 @@ def test_dependency_filters_and_search(client):
     crit = client.get("/dependency", params={**base, "flag": "critical"}).text
     everything = client.get("/dependency", params=base).text
     assert crit.count("<tr>") < everything.count("<tr>")
-    for q in ("graphite", "흑연", "811292"):
+    for q in ("graphite", "흑연", "黒鉛", "811292", "neon"):
         page = client.get("/dependency", params={**base, "q": q, "lang": "ko"}).text
         rows = re.findall(r"<tbody>(.*?)</tbody>", page, re.S)[0]
         assert rows.count("<tr>") >= 1, q
-        assert "(811292)" in rows if q == "811292" else "2504" in rows or "3801" in rows
+        want = {"811292": "(811292)", "neon": "(280429)"}.get(q, "(250490)")
+        assert want in rows, q
 
 
 def test_bad_input_renders_the_message(client):

@@ -226,6 +226,7 @@ def years(text: str | None) -> list[int] | None:
 
 def columns(df: Any, wanted: Iterable[str]) -> Any:
     """The CLI's contract columns, with ``year`` in front when the table spans years."""
+    df = respond.as_frame(df)
     multi = "year" in df.columns and df["year"].nunique() > 1
     cols = (["year"] if multi else []) + [c for c in wanted if c in df.columns]
     out = df[cols]

@@ -45,7 +45,10 @@ def year(request: Request, page: str) -> int | None:
 def run(request: Request, ep: Endpoint, name: str, values: dict[str, Any], fn,
         *, warehouse: bool = True) -> Any:
     """``fn(session)`` through the API's validated, cached path, under its own cache name."""
-    return compute(request, replace(ep, name=name), values, fn, warehouse=warehouse)
+    from straits.api.respond import as_frame
+
+    result = compute(request, replace(ep, name=name), values, fn, warehouse=warehouse)
+    return as_frame(result) if hasattr(result, "column_names") else result
 
 
 def label(tr, spec: str) -> str:

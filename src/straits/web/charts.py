@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from straits.api.respond import clean
+from straits.serialize import json_ready
 
 PALETTE = ["#1f4e79", "#c0392b", "#2e8b57", "#b9770e", "#7d3c98", "#4d5656", "#148f77"]
 _CONFIG = {"font": "system-ui, 'Noto Sans CJK KR', 'Noto Sans CJK JP', sans-serif",
@@ -20,7 +20,7 @@ _CONFIG = {"font": "system-ui, 'Noto Sans CJK KR', 'Noto Sans CJK JP', sans-seri
 
 
 def _rows(df: Any, cols: Sequence[str]) -> list[dict[str, Any]]:
-    return [{c: clean(v) for c, v in zip(cols, row, strict=True)}
+    return [{c: json_ready(v) for c, v in zip(cols, row, strict=True)}
             for row in df[list(cols)].itertuples(index=False, name=None)]
 
 
@@ -43,7 +43,7 @@ def line(df: Any, *, x: str, y: str, color: str | None = None, x_title: str, y_t
                         "scale": {"range": PALETTE}}
     layers: list[dict[str, Any]] = [{"mark": {"type": "line", "point": True}, "encoding": enc}]
     if marker is not None:
-        layers.append({"data": {"values": [{x: clean(marker), "label": marker_label}]},
+        layers.append({"data": {"values": [{x: json_ready(marker), "label": marker_label}]},
                        "layer": [
                            {"mark": {"type": "rule", "strokeDash": [6, 4], "color": "#c0392b"},
                             "encoding": {"x": {"field": x, "type": xtype}}},

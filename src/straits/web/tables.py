@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from straits.api.respond import MAX_LIMIT, provenance_of
+from straits.api.respond import MAX_LIMIT, as_frame, provenance_of
 from straits.web.i18n import WebTr
 
 #: Rows a page shows of one table (the download has them all).
@@ -125,6 +125,7 @@ def table(tr: WebTr, tid: str, caption: str, df: Any, cols: list[Col], *, api: s
           params: dict[str, Any], label_args: dict[str, str] | None = None,
           max_rows: int = PAGE_ROWS) -> Table:
     """A :class:`Table` from a result and the API route that serves the same result."""
+    df = as_frame(df)
     prov = provenance_of(df)
     desc = dict(zip(df["product"], df["description"], strict=False)) \
         if "product" in df.columns and "description" in df.columns else {}

@@ -28,14 +28,20 @@ def _names(codes: pd.Series) -> pd.Series:
 
 
 def product_filter(df: pd.DataFrame, query: str | None) -> pd.DataFrame:
-    """Rows whose product code starts with ``query`` or whose name (en/ko/ja) contains it."""
+    """Rows whose product matches ``query`` in any of the three languages.
+
+    A code prefix, an alias or description words (:func:`straits.reference.products.search`,
+    en/ko/ja names), or the name the dashboard shows.
+    """
     if not query:
         return df
-    q = query.strip().lower()
-    desc = df["description"].fillna("").str.lower() if "description" in df else ""
-    mask = df["product"].str.startswith(q) | _names(df["product"]).str.contains(q, regex=False)
-    if isinstance(desc, pd.Series):
-        mask |= desc.str.contains(q, regex=False)
+    from straits.reference.products import search
+
+    q = query.strip()
+    found = tuple(search(q).column("product").to_pylist())
+    mask = _names(df["product"]).str.contains(q.lower(), regex=False)
+    if found:
+        mask |= df["product"].str.startswith(found)
     return df[mask]
 
 
