@@ -98,7 +98,7 @@ def cell(tr: WebTr, kind: str, value: Any, digits: int = 0, desc: str | None = N
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if kind == "country":
-        return tr.economy(str(value))
+        return tr("chain.tie") if value == "tie" else tr.economy(str(value))
     if kind == "product":
         return tr.product(str(value), desc)
     if kind in ("kusd", "usd", "num", "musd"):

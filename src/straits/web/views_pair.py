@@ -121,10 +121,16 @@ def chain(request: Request, tr) -> dict[str, Any]:
                  api="io-shock", params={k: v for k, v in io_values.items() if v is not None})
     return {"a": a, "b": b, "t_pair": t_pair, "fig": fig, "t_io": t_io, "supplier": sup,
             "sector": sector, "customer": cust, "cut": cut,
-            "io_lead": tr("chain.io.lead", cut=tr.pct(cut, 0), supplier=tr.economy(sup),
-                          sector=sector, customer=tr.economy(cust),
+            "io_lead": tr("chain.io.lead", cut=tr.pct(cut, 0), supplier=label(tr, sup),
+                          sector=_sector_name(io, sector), customer=label(tr, cust),
                           year=io.attrs.get("year") or (of(io).years[0] if of(io) and of(io).years
                                                         else ""))}
+
+
+def _sector_name(io: Any, sector: str) -> str:
+    """``c9 Chemicals and chemical products`` from the IO result's own rows."""
+    named = io.loc[io["industry"] == sector, "industry_name"] if "industry_name" in io else []
+    return f"{sector} {named.iloc[0]}" if len(named) else sector
 
 
 def report(request: Request, tr) -> dict[str, Any]:
@@ -165,7 +171,9 @@ def data(request: Request, tr) -> dict[str, Any]:
     t_ds = table(tr, "datasets", tr("data.loaded"), ds,
                  [Col("dataset", "col.dataset"), Col("release", "col.release"),
                   Col("year", "col.year"), Col("rows", "col.rows", "int"),
-                  Col("value_kusd", "col.value_kusd", "kusd")], api="datasets", params={})
+                  Col("value_kusd", "col.value_kusd", "kusd"),
+                  Col("min_value_kusd", "col.min_value_kusd", "num", 3),
+                  Col("has_quantity", "col.has_quantity", "bool")], api="datasets", params={})
     try:
         rs = run(request, SOURCES, "reporter-sources", {}, lambda s: s.reporter_sources())
         t_rs = table(tr, "reporter", tr("data.reporter"), rs,
