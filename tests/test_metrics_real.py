@@ -18,7 +18,7 @@ from straits.metrics.rca import rca
 from straits.metrics.shares import market_shares, totals
 
 #: the extract's 30 products are below the product-space guard; these checks lower it
-SMALL = {"min_products": 2, "min_economies": 1}
+SMALL = {"min_headings": 2, "min_chapters": 1, "min_economies": 1}
 
 
 @pytest.fixture(scope="module")

@@ -34,7 +34,7 @@ FLOWS = [
 COUNTRIES = [(410, "KOR"), (392, "JPN"), (156, "CHN")]
 PRODUCTS = {"280429": "rare gases", "811292": "gallium, germanium", "850511": "magnets"}
 #: the 3 x 3 space is far below the product-space guard; these hand cases lower it
-SMALL = {"min_products": 2, "min_economies": 1}
+SMALL = {"min_headings": 2, "min_chapters": 1, "min_economies": 1}
 
 
 @pytest.fixture(scope="module")

@@ -274,22 +274,22 @@ class Session:
                    method: str = "eci", threshold: float = 1.0, min_exports: float = 0.0,
                    average: bool = False, product: str | Sequence[str] | None = None,
                    country: str | Sequence[str] | None = None,
-                   min_products: int | None = None,
+                   min_headings: int | None = None, min_chapters: int | None = None,
                    min_economies: int | None = None) -> ComplexityResult:
         """ECI/PCI or Fitness: see :func:`straits.metrics.complexity.complexity`.
 
-        ``min_products`` / ``min_economies`` ``None`` keep the guard's defaults.
+        The ``min_*`` thresholds of the product-space guard: ``None`` keeps the default.
         """
         from straits.metrics import _space
         from straits.metrics.complexity import complexity
 
+        guard = _space.Guard(*(d if v is None else v for v, d in (
+            (min_headings, _space.MIN_HEADINGS), (min_chapters, _space.MIN_CHAPTERS),
+            (min_economies, _space.MIN_ECONOMIES))))
         return complexity(self.backend, year=year, level=level, method=method,
                           threshold=threshold, min_exports=min_exports, average=average,
-                          product=product, country=country,
-                          min_products=_space.MIN_PRODUCTS if min_products is None
-                          else min_products,
-                          min_economies=_space.MIN_ECONOMIES if min_economies is None
-                          else min_economies)
+                          product=product, country=country, min_headings=guard.headings,
+                          min_chapters=guard.chapters, min_economies=guard.economies)
 
     def published_eci(self, *, country: str | Sequence[str] | None = None,
                       year: int | Sequence[int] | None = None) -> pd.DataFrame:

@@ -138,9 +138,14 @@ def complexity(
         help=f"Show only these economies, ranked among all. {BLOC}")] = None,
     min_exports: Annotated[float, typer.Option(help="Drop economies exporting less "
                                                     "(thousand USD).")] = 0.0,
-    min_products: Annotated[int | None, typer.Option(
-        help="Lower the product-space guard (default 400 products with RCA >= 1; see "
-             "docs/metrics.md before you do).")] = None,
+    min_headings: Annotated[int | None, typer.Option(
+        help="Product-space guard: fewest HS4 headings with RCA >= 1 (default 150). Lower "
+             "it only after reading docs/metrics.md.")] = None,
+    min_chapters: Annotated[int | None, typer.Option(
+        help="Product-space guard: fewest HS2 chapters (default 40).")] = None,
+    min_economies: Annotated[int | None, typer.Option(
+        help="Product-space guard: fewest economies with RCA >= 1 in two or more products "
+             "(default 60).")] = None,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
@@ -154,7 +159,9 @@ def complexity(
 
     with open_session(db) as s:
         res = s.complexity(year=_years(year), level=level, method=method,
-                           min_exports=min_exports, country=country, min_products=min_products)
+                           min_exports=min_exports, country=country,
+                           min_headings=min_headings, min_chapters=min_chapters,
+                           min_economies=min_economies)
         cname, pname = COLUMNS[res.method]
         if products:
             df = _cut(res.products, ["product", pname, "ubiquity"])

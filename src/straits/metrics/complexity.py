@@ -30,7 +30,7 @@ import scipy.sparse as sp
 from straits._kernels import complexity as k
 from straits.metrics import _common as c
 from straits.metrics import _space
-from straits.metrics._space import MIN_ECONOMIES, MIN_PRODUCTS
+from straits.metrics._space import MIN_CHAPTERS, MIN_ECONOMIES, MIN_HEADINGS
 from straits.params import Interval, Options, validate_params
 from straits.provenance import attach
 
@@ -119,7 +119,8 @@ def complexity(
     average: bool = False,
     product: c.Spec = None,
     country: c.Spec = None,
-    min_products: int = MIN_PRODUCTS,
+    min_headings: int = MIN_HEADINGS,
+    min_chapters: int = MIN_CHAPTERS,
     min_economies: int = MIN_ECONOMIES,
 ) -> ComplexityResult:
     """Economic Complexity Index (or Fitness) of economies and complexity of products.
@@ -146,10 +147,11 @@ def complexity(
     country : str or list, optional
         Report only these economies (ranked among all). A bloc named here is one economy
         in the product space: its exports to non-members form one row of the matrix.
-    min_products, min_economies : int
-        The product-space guard: refuse a year with fewer products exported with RCA >= 1,
-        or fewer economies with RCA >= 1 in two or more products (defaults
-        :data:`MIN_PRODUCTS` and :data:`MIN_ECONOMIES`, justified in docs/metrics.md).
+    min_headings, min_chapters, min_economies : int
+        The product-space guard: refuse a year whose products exported with RCA >= 1
+        span fewer HS4 headings or HS2 chapters, or with fewer economies with RCA >= 1 in
+        two or more products (defaults :data:`MIN_HEADINGS` = 150, :data:`MIN_CHAPTERS` =
+        40, :data:`MIN_ECONOMIES` = 60, justified in docs/metrics.md).
 
     Returns
     -------
@@ -173,13 +175,13 @@ def complexity(
     m_ = str(method).lower()
     yrs = c.years(wh, year)
     named = c.parties(country, param="country", func="complexity")
+    guard = _space.Guard(min_headings, min_chapters, min_economies)
     parts = [_one(m, M, m_) for m, M in _space.presence(
         wh, years=yrs, level=level, product=product, named=named, threshold=threshold,
-        min_exports=min_exports, average=average, min_products=min_products,
-        min_economies=min_economies, func="complexity")]
+        min_exports=min_exports, average=average, guard=guard, func="complexity")]
     res = _assemble(parts, m_, named)
     prov = c.provenance(wh, [max(yrs)] if average else yrs, _method_line(m_, threshold),
-                        named=named, notes=(*_space.note(min_products, min_economies),
+                        named=named, notes=(*guard.note(),
                                             *(("Export matrix averaged over "
                                                f"{min(yrs)}-{max(yrs)}.",) if average else ())))
     return ComplexityResult(c.finish(res.countries, prov), c.finish(res.products, prov), m_)
@@ -188,10 +190,11 @@ def complexity(
 @validate_params({"method": Options(*METHODS),
                   "threshold": Interval(float, 0, None, closed="neither"),
                   "year": Interval(int, 0, None),
-                  "min_products": Interval(int, 2, None),
+                  "min_headings": Interval(int, 2, None),
                   "min_economies": Interval(int, 1, None)})
 def from_matrix(X: pd.DataFrame, *, method: str = "eci", threshold: float = 1.0,
-                year: int = 0, min_products: int = MIN_PRODUCTS,
+                year: int = 0, min_headings: int = MIN_HEADINGS,
+                min_chapters: int = MIN_CHAPTERS,
                 min_economies: int = MIN_ECONOMIES) -> ComplexityResult:
     """Complexity from a wide country x product export DataFrame (index countries).
 
@@ -205,8 +208,9 @@ def from_matrix(X: pd.DataFrame, *, method: str = "eci", threshold: float = 1.0,
         RCA presence cut-off.
     year : int
         Label for the ``year`` column.
-    min_products, min_economies : int
-        The product-space guard, as in :func:`complexity`.
+    min_headings, min_economies : int
+        The product-space guard, as in :func:`complexity` (columns need not be HS codes:
+        each counts as a heading, and chapters are not checked).
 
     Returns
     -------
@@ -221,11 +225,12 @@ def from_matrix(X: pd.DataFrame, *, method: str = "eci", threshold: float = 1.0,
                  np.asarray(X.index.astype(str), dtype=object),
                  np.asarray(X.columns.astype(str), dtype=object))
     M = k.presence(k.rca_matrix(ym.X), threshold)
-    _space.guard(ym, M, "product", min_products, min_economies, "from_matrix")
+    guard = _space.Guard(min_headings, MIN_CHAPTERS, min_economies)  # chapters: not checked
+    guard.check(ym, M, "from_matrix", hs=False)
     res = _assemble([_one(ym, M, m_)], m_)
     prov = Provenance(source="caller's export matrix", dataset="matrix", years=(year,),
                       method=_method_line(m_, threshold),
-                      notes=_space.note(min_products, min_economies))
+                      notes=guard.note())
     return ComplexityResult(attach(res.countries, prov), attach(res.products, prov), m_)
 
 
@@ -240,7 +245,8 @@ def fitness(
     average: bool = False,
     product: c.Spec = None,
     country: c.Spec = None,
-    min_products: int = MIN_PRODUCTS,
+    min_headings: int = MIN_HEADINGS,
+    min_chapters: int = MIN_CHAPTERS,
     min_economies: int = MIN_ECONOMIES,
 ) -> ComplexityResult:
     """Fitness-Complexity (Tacchella et al. 2012): :func:`complexity` with ``method="fitness"``.
@@ -249,7 +255,9 @@ def fitness(
     ----------
     wh : Warehouse
         The data.
-    year, level, threshold, min_exports, average, product, country, min_products, min_economies
+    year, level, threshold, min_exports, average, product, country
+        As in :func:`complexity`.
+    min_headings, min_chapters, min_economies
         As in :func:`complexity`.
 
     Returns
@@ -260,7 +268,8 @@ def fitness(
     """
     return complexity(wh, year=year, level=level, method="fitness", threshold=threshold,
                       min_exports=min_exports, average=average, product=product,
-                      country=country, min_products=min_products, min_economies=min_economies)
+                      country=country, min_headings=min_headings, min_chapters=min_chapters,
+                      min_economies=min_economies)
 
 
 # the product-space measures live in space.py; importable from here as before

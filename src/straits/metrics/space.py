@@ -22,7 +22,7 @@ import pandas as pd
 from straits._kernels import complexity as k
 from straits.metrics import _common as c
 from straits.metrics import _space
-from straits.metrics._space import MIN_ECONOMIES, MIN_PRODUCTS
+from straits.metrics._space import MIN_CHAPTERS, MIN_ECONOMIES, MIN_HEADINGS
 from straits.params import validate_params
 
 if TYPE_CHECKING:
@@ -30,24 +30,25 @@ if TYPE_CHECKING:
 
 
 def _spaces(wh, func, *, year, level, threshold, min_exports, average, product, country,
-            min_products, min_economies):
+            min_headings, min_chapters, min_economies):
     """Per year: the matrix, its presence matrix M and the product proximity; and provenance."""
     yrs = c.years(wh, year)
     named = c.parties(country, param="country", func=func)
     out = [(m, M, k.proximity(M)) for m, M in _space.presence(
         wh, years=yrs, level=level, product=product, named=named, threshold=threshold,
-        min_exports=min_exports, average=average, min_products=min_products,
-        min_economies=min_economies, func=func)]
+        min_exports=min_exports, average=average,
+        guard=_space.Guard(min_headings, min_chapters, min_economies), func=func)]
     prov = c.provenance(wh, [max(yrs)] if average else yrs,
                         _space.PRESENCE.format(t=threshold), named=named,
-                        notes=_space.note(min_products, min_economies))
+                        notes=_space.Guard(min_headings, min_chapters, min_economies).note())
     return named, out, prov
 
 
 @validate_params(_space.OPTIONS)
 def proximity(wh: Warehouse, *, year: c.Years = None, level: str = "hs6",
               threshold: float = 1.0, min_exports: float = 0.0, average: bool = False,
-              product: c.Spec = None, min_products: int = MIN_PRODUCTS,
+              product: c.Spec = None, min_headings: int = MIN_HEADINGS,
+              min_chapters: int = MIN_CHAPTERS,
               min_economies: int = MIN_ECONOMIES) -> pd.DataFrame:
     """Product proximity ``phi_pp' = min(P(M_p | M_p'), P(M_p' | M_p))`` (Hidalgo et al. 2007).
 
@@ -55,8 +56,10 @@ def proximity(wh: Warehouse, *, year: c.Years = None, level: str = "hs6",
     ----------
     wh : Warehouse
         The data.
-    year, level, threshold, min_exports, average, product, min_products, min_economies
+    year, level, threshold, min_exports, average, product
         As in :func:`straits.metrics.complexity.complexity`.
+    min_headings, min_chapters, min_economies
+        The product-space guard, as in :func:`straits.metrics.complexity.complexity`.
 
     Returns
     -------
@@ -67,8 +70,8 @@ def proximity(wh: Warehouse, *, year: c.Years = None, level: str = "hs6",
     """
     _, spaces, prov = _spaces(wh, "proximity", year=year, level=level, threshold=threshold,
                               min_exports=min_exports, average=average, product=product,
-                              country=None, min_products=min_products,
-                              min_economies=min_economies)
+                              country=None, min_headings=min_headings,
+                              min_chapters=min_chapters, min_economies=min_economies)
     frames = []
     for m, _, phi in spaces:
         i, j = np.triu_indices(len(m.products), k=1)
@@ -82,7 +85,8 @@ def proximity(wh: Warehouse, *, year: c.Years = None, level: str = "hs6",
 @validate_params({**_space.OPTIONS, "country": c.ECONOMIES})
 def density(wh: Warehouse, *, year: c.Years = None, country: c.Spec = None,
             level: str = "hs6", threshold: float = 1.0, min_exports: float = 0.0,
-            average: bool = False, product: c.Spec = None, min_products: int = MIN_PRODUCTS,
+            average: bool = False, product: c.Spec = None, min_headings: int = MIN_HEADINGS,
+            min_chapters: int = MIN_CHAPTERS,
             min_economies: int = MIN_ECONOMIES) -> pd.DataFrame:
     """Density, COG and PCI of every product for each economy: where to diversify next.
 
@@ -93,8 +97,10 @@ def density(wh: Warehouse, *, year: c.Years = None, country: c.Spec = None,
     country : str or list, optional
         Report only these economies. A bloc (``EU27``, ``KOR+JPN``) is one economy in the
         product space (one row of the matrix: its exports to non-members).
-    year, level, threshold, min_exports, average, product, min_products, min_economies
+    year, level, threshold, min_exports, average, product
         As in :func:`straits.metrics.complexity.complexity`.
+    min_headings, min_chapters, min_economies
+        The product-space guard, as in :func:`straits.metrics.complexity.complexity`.
 
     Returns
     -------
@@ -106,8 +112,8 @@ def density(wh: Warehouse, *, year: c.Years = None, country: c.Spec = None,
     """
     named, spaces, prov = _spaces(wh, "density", year=year, level=level, threshold=threshold,
                                   min_exports=min_exports, average=average, product=product,
-                                  country=country, min_products=min_products,
-                                  min_economies=min_economies)
+                                  country=country, min_headings=min_headings,
+                                  min_chapters=min_chapters, min_economies=min_economies)
     frames = []
     for m, M, phi in spaces:
         r = k.eci_pci(M)
@@ -128,7 +134,8 @@ def density(wh: Warehouse, *, year: c.Years = None, country: c.Spec = None,
 @validate_params({**_space.OPTIONS, "country": c.ECONOMIES})
 def outlook(wh: Warehouse, *, year: c.Years = None, level: str = "hs6",
             threshold: float = 1.0, min_exports: float = 0.0, average: bool = False,
-            product: c.Spec = None, country: c.Spec = None, min_products: int = MIN_PRODUCTS,
+            product: c.Spec = None, country: c.Spec = None, min_headings: int = MIN_HEADINGS,
+            min_chapters: int = MIN_CHAPTERS,
             min_economies: int = MIN_ECONOMIES) -> pd.DataFrame:
     """Complexity outlook index (COI) of each economy, standardised (Growth Lab).
 
@@ -138,8 +145,10 @@ def outlook(wh: Warehouse, *, year: c.Years = None, level: str = "hs6",
         The data.
     country : str or list, optional
         Report only these economies (a bloc is one economy in the product space).
-    year, level, threshold, min_exports, average, product, min_products, min_economies
+    year, level, threshold, min_exports, average, product
         As in :func:`straits.metrics.complexity.complexity`.
+    min_headings, min_chapters, min_economies
+        The product-space guard, as in :func:`straits.metrics.complexity.complexity`.
 
     Returns
     -------
@@ -149,8 +158,8 @@ def outlook(wh: Warehouse, *, year: c.Years = None, level: str = "hs6",
     """
     named, spaces, prov = _spaces(wh, "outlook", year=year, level=level, threshold=threshold,
                                   min_exports=min_exports, average=average, product=product,
-                                  country=country, min_products=min_products,
-                                  min_economies=min_economies)
+                                  country=country, min_headings=min_headings,
+                                  min_chapters=min_chapters, min_economies=min_economies)
     frames = []
     for m, M, phi in spaces:
         r = k.eci_pci(M)
