@@ -29,7 +29,7 @@ ENDPOINTS = {
     "concentration": ({}, ["product", "total_kusd", "hhi", "top_exporter", "top_share",
                            "n_exporters"]),
     "bilateral": ({"a": "KOR", "b": "JPN"}, ["index", "direction", "value"]),
-    "complexity": ({"min_products": 10}, ["country", "eci", "rank", "diversity"]),
+    "complexity": ({"min_headings": 10, "min_chapters": 5}, ["country", "eci", "rank", "diversity"]),
     "eci": ({"country": "KOR"}, ["country", "eci", "rank", "n_ranked"]),
     "dependency": ({"importer": "KOR"}, ["product", "import_kusd", "top_supplier", "top_share",
                                          "one_country_50", "geodep"]),

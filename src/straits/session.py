@@ -280,16 +280,12 @@ class Session:
 
         The ``min_*`` thresholds of the product-space guard: ``None`` keeps the default.
         """
-        from straits.metrics import _space
         from straits.metrics.complexity import complexity
 
-        guard = _space.Guard(*(d if v is None else v for v, d in (
-            (min_headings, _space.MIN_HEADINGS), (min_chapters, _space.MIN_CHAPTERS),
-            (min_economies, _space.MIN_ECONOMIES))))
         return complexity(self.backend, year=year, level=level, method=method,
                           threshold=threshold, min_exports=min_exports, average=average,
-                          product=product, country=country, min_headings=guard.headings,
-                          min_chapters=guard.chapters, min_economies=guard.economies)
+                          product=product, country=country, min_headings=min_headings,
+                          min_chapters=min_chapters, min_economies=min_economies)
 
     def published_eci(self, *, country: str | Sequence[str] | None = None,
                       year: int | Sequence[int] | None = None) -> pd.DataFrame:

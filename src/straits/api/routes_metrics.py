@@ -90,7 +90,9 @@ def bilateral(request: Request, page: PageDep,
 COMPLEXITY = Endpoint("complexity", "straits.metrics.complexity.complexity", {
     "year": YearSpec(many=True), "level": LEVEL, "method": Options("eci", "fitness"),
     "min_exports": Interval(float, 0, None), "country": Economies(none_ok=True),
-    "min_products": Interval(int, 2, None, none_ok=True)})
+    "min_headings": Interval(int, 2, None, none_ok=True),
+    "min_chapters": Interval(int, 1, None, none_ok=True),
+    "min_economies": Interval(int, 1, None, none_ok=True)})
 
 
 @router.get("/complexity", summary="Economic complexity (ECI/PCI or Fitness)")
@@ -104,16 +106,23 @@ def complexity(request: Request, page: PageDep, year: YearsQ = None,
                min_exports: Annotated[float, COMPLEXITY.q("min_exports", "Drop economies "
                                                           "exporting less (thousand "
                                                           "USD).")] = 0.0,
-               min_products: Annotated[int | None, COMPLEXITY.q(
-                   "min_products", "Lower the product-space guard (default 400 products "
-                   "with RCA >= 1; see docs/metrics.md).")] = None) -> Response:
+               min_headings: Annotated[int | None, COMPLEXITY.q(
+                   "min_headings", "Product-space guard: fewest HS4 headings with RCA >= 1 "
+                   "(default 150; see docs/metrics.md).")] = None,
+               min_chapters: Annotated[int | None, COMPLEXITY.q(
+                   "min_chapters", "Product-space guard: fewest HS2 chapters (default "
+                   "40).")] = None,
+               min_economies: Annotated[int | None, COMPLEXITY.q(
+                   "min_economies", "Product-space guard: fewest economies with RCA >= 1 "
+                   "in two or more products (default 60).")] = None) -> Response:
     """Economies: country, eci (or fitness), rank, diversity; products: product, pci, ubiquity.
 
     Refuses (400) a product space too small to rank economies, such as the embedded
     extract's 30 codes; `/eci` has the published Atlas values.
     """
     values = dict(year=years(year), level=level, method=method, min_exports=min_exports,
-                  country=country, min_products=min_products)
+                  country=country, min_headings=min_headings, min_chapters=min_chapters,
+                  min_economies=min_economies)
 
     def run(s):
         from straits.metrics.complexity import COLUMNS

@@ -42,8 +42,9 @@ OPTIONS = {
     "year": c.YEARS, "level": c.LEVEL, "product": c.PRODUCTS,
     "threshold": Interval(float, 0, None, closed="neither"),
     "min_exports": Interval(float, 0, None), "average": Flag(),
-    "min_headings": Interval(int, 2, None), "min_chapters": Interval(int, 1, None),
-    "min_economies": Interval(int, 1, None),
+    "min_headings": Interval(int, 2, None, none_ok=True),
+    "min_chapters": Interval(int, 1, None, none_ok=True),
+    "min_economies": Interval(int, 1, None, none_ok=True),
 }
 
 PRESENCE = ("Presence M_cp = 1 where RCA_cp >= {t:g} over the loaded products; ECI "
@@ -58,6 +59,13 @@ class Guard:
     headings: int = MIN_HEADINGS
     chapters: int = MIN_CHAPTERS
     economies: int = MIN_ECONOMIES
+
+    @classmethod
+    def of(cls, headings: int | None, chapters: int | None, economies: int | None) -> Guard:
+        """The guard a caller asked for; ``None`` keeps a threshold's default."""
+        return cls(MIN_HEADINGS if headings is None else headings,
+                   MIN_CHAPTERS if chapters is None else chapters,
+                   MIN_ECONOMIES if economies is None else economies)
 
     @property
     def lowered(self) -> bool:

@@ -119,9 +119,9 @@ def complexity(
     average: bool = False,
     product: c.Spec = None,
     country: c.Spec = None,
-    min_headings: int = MIN_HEADINGS,
-    min_chapters: int = MIN_CHAPTERS,
-    min_economies: int = MIN_ECONOMIES,
+    min_headings: int | None = MIN_HEADINGS,
+    min_chapters: int | None = MIN_CHAPTERS,
+    min_economies: int | None = MIN_ECONOMIES,
 ) -> ComplexityResult:
     """Economic Complexity Index (or Fitness) of economies and complexity of products.
 
@@ -151,7 +151,8 @@ def complexity(
         The product-space guard: refuse a year whose products exported with RCA >= 1
         span fewer HS4 headings or HS2 chapters, or with fewer economies with RCA >= 1 in
         two or more products (defaults :data:`MIN_HEADINGS` = 150, :data:`MIN_CHAPTERS` =
-        40, :data:`MIN_ECONOMIES` = 60, justified in docs/metrics.md).
+        40, :data:`MIN_ECONOMIES` = 60, justified in docs/metrics.md; ``None`` keeps the
+        default).
 
     Returns
     -------
@@ -175,7 +176,7 @@ def complexity(
     m_ = str(method).lower()
     yrs = c.years(wh, year)
     named = c.parties(country, param="country", func="complexity")
-    guard = _space.Guard(min_headings, min_chapters, min_economies)
+    guard = _space.Guard.of(min_headings, min_chapters, min_economies)
     parts = [_one(m, M, m_) for m, M in _space.presence(
         wh, years=yrs, level=level, product=product, named=named, threshold=threshold,
         min_exports=min_exports, average=average, guard=guard, func="complexity")]
@@ -190,12 +191,12 @@ def complexity(
 @validate_params({"method": Options(*METHODS),
                   "threshold": Interval(float, 0, None, closed="neither"),
                   "year": Interval(int, 0, None),
-                  "min_headings": Interval(int, 2, None),
-                  "min_economies": Interval(int, 1, None)})
+                  "min_headings": Interval(int, 2, None, none_ok=True),
+                  "min_economies": Interval(int, 1, None, none_ok=True)})
 def from_matrix(X: pd.DataFrame, *, method: str = "eci", threshold: float = 1.0,
-                year: int = 0, min_headings: int = MIN_HEADINGS,
-                min_chapters: int = MIN_CHAPTERS,
-                min_economies: int = MIN_ECONOMIES) -> ComplexityResult:
+                year: int = 0, min_headings: int | None = MIN_HEADINGS,
+                min_chapters: int | None = MIN_CHAPTERS,
+                min_economies: int | None = MIN_ECONOMIES) -> ComplexityResult:
     """Complexity from a wide country x product export DataFrame (index countries).
 
     Parameters
@@ -225,7 +226,7 @@ def from_matrix(X: pd.DataFrame, *, method: str = "eci", threshold: float = 1.0,
                  np.asarray(X.index.astype(str), dtype=object),
                  np.asarray(X.columns.astype(str), dtype=object))
     M = k.presence(k.rca_matrix(ym.X), threshold)
-    guard = _space.Guard(min_headings, MIN_CHAPTERS, min_economies)  # chapters: not checked
+    guard = _space.Guard.of(min_headings, None, min_economies)  # chapters: not checked
     guard.check(ym, M, "from_matrix", hs=False)
     res = _assemble([_one(ym, M, m_)], m_)
     prov = Provenance(source="caller's export matrix", dataset="matrix", years=(year,),
@@ -245,9 +246,9 @@ def fitness(
     average: bool = False,
     product: c.Spec = None,
     country: c.Spec = None,
-    min_headings: int = MIN_HEADINGS,
-    min_chapters: int = MIN_CHAPTERS,
-    min_economies: int = MIN_ECONOMIES,
+    min_headings: int | None = MIN_HEADINGS,
+    min_chapters: int | None = MIN_CHAPTERS,
+    min_economies: int | None = MIN_ECONOMIES,
 ) -> ComplexityResult:
     """Fitness-Complexity (Tacchella et al. 2012): :func:`complexity` with ``method="fitness"``.
 

@@ -37,19 +37,19 @@ def _spaces(wh, func, *, year, level, threshold, min_exports, average, product, 
     out = [(m, M, k.proximity(M)) for m, M in _space.presence(
         wh, years=yrs, level=level, product=product, named=named, threshold=threshold,
         min_exports=min_exports, average=average,
-        guard=_space.Guard(min_headings, min_chapters, min_economies), func=func)]
+        guard=_space.Guard.of(min_headings, min_chapters, min_economies), func=func)]
     prov = c.provenance(wh, [max(yrs)] if average else yrs,
                         _space.PRESENCE.format(t=threshold), named=named,
-                        notes=_space.Guard(min_headings, min_chapters, min_economies).note())
+                        notes=_space.Guard.of(min_headings, min_chapters, min_economies).note())
     return named, out, prov
 
 
 @validate_params(_space.OPTIONS)
 def proximity(wh: Warehouse, *, year: c.Years = None, level: str = "hs6",
               threshold: float = 1.0, min_exports: float = 0.0, average: bool = False,
-              product: c.Spec = None, min_headings: int = MIN_HEADINGS,
-              min_chapters: int = MIN_CHAPTERS,
-              min_economies: int = MIN_ECONOMIES) -> pd.DataFrame:
+              product: c.Spec = None, min_headings: int | None = MIN_HEADINGS,
+              min_chapters: int | None = MIN_CHAPTERS,
+              min_economies: int | None = MIN_ECONOMIES) -> pd.DataFrame:
     """Product proximity ``phi_pp' = min(P(M_p | M_p'), P(M_p' | M_p))`` (Hidalgo et al. 2007).
 
     Parameters
@@ -85,9 +85,9 @@ def proximity(wh: Warehouse, *, year: c.Years = None, level: str = "hs6",
 @validate_params({**_space.OPTIONS, "country": c.ECONOMIES})
 def density(wh: Warehouse, *, year: c.Years = None, country: c.Spec = None,
             level: str = "hs6", threshold: float = 1.0, min_exports: float = 0.0,
-            average: bool = False, product: c.Spec = None, min_headings: int = MIN_HEADINGS,
-            min_chapters: int = MIN_CHAPTERS,
-            min_economies: int = MIN_ECONOMIES) -> pd.DataFrame:
+            average: bool = False, product: c.Spec = None, min_headings: int | None = MIN_HEADINGS,
+            min_chapters: int | None = MIN_CHAPTERS,
+            min_economies: int | None = MIN_ECONOMIES) -> pd.DataFrame:
     """Density, COG and PCI of every product for each economy: where to diversify next.
 
     Parameters
@@ -134,9 +134,9 @@ def density(wh: Warehouse, *, year: c.Years = None, country: c.Spec = None,
 @validate_params({**_space.OPTIONS, "country": c.ECONOMIES})
 def outlook(wh: Warehouse, *, year: c.Years = None, level: str = "hs6",
             threshold: float = 1.0, min_exports: float = 0.0, average: bool = False,
-            product: c.Spec = None, country: c.Spec = None, min_headings: int = MIN_HEADINGS,
-            min_chapters: int = MIN_CHAPTERS,
-            min_economies: int = MIN_ECONOMIES) -> pd.DataFrame:
+            product: c.Spec = None, country: c.Spec = None, min_headings: int | None = MIN_HEADINGS,
+            min_chapters: int | None = MIN_CHAPTERS,
+            min_economies: int | None = MIN_ECONOMIES) -> pd.DataFrame:
     """Complexity outlook index (COI) of each economy, standardised (Growth Lab).
 
     Parameters
