@@ -193,5 +193,5 @@ def test_cli_commands_with_blocs(session):
         assert set(r["country"]) == {bloc}
     b = csv("bilateral", "EU27", "KOR+JPN")
     assert set(b["direction"]) == {"EU27->KOR+JPN", "KOR+JPN->EU27", "both"}
-    res = runner.invoke(app, ["shares", "--product", "811292", "--importer", "EU27"])
+    res = runner.invoke(app, ["shares", "--product", "811292", "--importer", "EU27", "-f", "table"])
     assert "EU27 is one economy" in res.stdout
