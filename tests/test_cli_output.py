@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import math
@@ -202,6 +203,29 @@ def test_csv_lists_as_json_text_and_minimal_quotes():
     t = pa.table({"p": ["811292", "a,b"], "l": [[0.1 + 0.2], None], "v": [6441457.0, 1e-07]})
     text = serialize.csv_bytes(t).decode()
     assert text.splitlines() == ["p,l,v", "811292,[0.3],6441457.0", '"a,b",,1e-07']
+
+
+cells = st.one_of(st.none(), st.booleans(), st.integers(-2**62, 2**62),
+                  st.floats(allow_nan=True, allow_infinity=True), st.dates(),
+                  st.datetimes(min_value=dt.datetime(1900, 1, 1)),  # DuckDB's path
+                  st.text(alphabet=st.sampled_from(list('ab ,"#\n\r\t;é한')), max_size=6))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(cells, cells), min_size=0, max_size=8),
+       st.sampled_from(["txt", "val"]))
+def test_python_csv_writes_what_duckdb_writes(rows, kind):
+    # the same answer asked two ways: the small-table writer and DuckDB's
+    def column(values):
+        types = {type(v) for v in values if v is not None}
+        if not types or len(types) > 1:
+            return pa.array([None if v is None else str(v) for v in values], pa.string())
+        return pa.array(values)
+    t = pa.table({"a": column([r[0] for r in rows]), "b,c": column([r[1] for r in rows])})
+    py, duck = io.BytesIO(), io.BytesIO()
+    serialize.write_csv(t, py)
+    serialize.write_csv(t, duck, engine="duckdb")
+    assert py.getvalue() == duck.getvalue()
 
 
 # -- start-up stays light -------------------------------------------------------------------

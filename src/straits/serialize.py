@@ -285,19 +285,72 @@ def csv_bytes(result: Any) -> bytes:
     return buf.getvalue()
 
 
-def write_csv(result: Any, sink: str | Path | IO[bytes]) -> None:
+#: characters that make DuckDB's CSV writer quote a text value (and an empty text is quoted,
+#: so it differs from a missing value)
+_CSV_QUOTE = frozenset(',"\n\r#')
+
+
+def _csv_cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, float):
+        return repr(v)
+    if isinstance(v, int | _dt.date):  # a date prints as DuckDB prints it
+        return str(v)
+    if v == "" or not _CSV_QUOTE.isdisjoint(v):
+        return '"' + v.replace('"', '""') + '"'
+    return v
+
+
+def _python_csv(table: pa.Table) -> bytes | None:
+    """The CSV DuckDB would write, for a small table of text, numbers, flags, dates; else None.
+
+    (Timestamps are left to DuckDB, which trims trailing zeros of the fraction.)
+
+    Writing a few rows through DuckDB costs a connection and a temporary file (and, for a
+    command that needs no warehouse, the DuckDB import); this gives the same bytes directly.
+    ``tests/test_cli_output.py`` checks that both writers agree.
+    """
+    import pyarrow as pa
+
+    simple = (pa.types.is_string, pa.types.is_large_string, pa.types.is_integer,
+              pa.types.is_floating, pa.types.is_boolean, pa.types.is_null, pa.types.is_date32)
+    if table.num_rows > _SMALL or not all(any(ok(f.type) for ok in simple)
+                                          for f in table.schema):
+        return None
+    columns = [col.to_pylist() for col in table.columns]
+    lines = [",".join(_csv_cell(n) for n in table.column_names)]
+    lines += [",".join(_csv_cell(c[i]) for c in columns) for i in range(table.num_rows)]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def write_csv(result: Any, sink: str | Path | IO[bytes], *, engine: str = "auto") -> None:
     """Write CSV: a header, one line per row, quotes only where a value needs them.
 
     DuckDB's CSV writer does the work (fast, parallel, and it writes a float as Python would:
-    ``6441457.0``, ``1e-07``); a file is written beside its target and renamed over it, so it
-    is never left half-written. Booleans are ``true``/``false``, missing values empty.
+    ``6441457.0``, ``1e-07``); a small table of plain columns is written the same way in
+    Python (``engine="auto"``; ``"duckdb"`` forces DuckDB). A file is written beside its
+    target and renamed over it, so it is never left half-written. Booleans are
+    ``true``/``false``, missing values empty, an empty text ``""``.
     """
+    table = _csv_ready(as_arrow(result))
+    target = Path(sink) if isinstance(sink, str | Path) else None
+    data = _python_csv(table) if engine == "auto" else None
+    if data is not None:
+        if target is None:
+            sink.write(data)  # type: ignore[union-attr]
+        else:
+            with _replacing(target) as tmp:
+                tmp.write_bytes(data)
+        return
     import duckdb
 
     from straits.warehouse.backend import sql_literal
 
-    table = _csv_ready(as_arrow(result))
-    target = Path(sink) if isinstance(sink, str | Path) else None
     scratch = _replacing(target) if target is not None else _scratch()
     with scratch as tmp:
         con = duckdb.connect()

@@ -156,17 +156,53 @@ class StraitsCommand(_FastParams, TyperCommand):
 
 
 class StraitsTyper(typer.Typer):
-    """The ``straits`` app: table commands get the shared output options."""
+    """The ``straits`` app: table commands get the shared output options, built on demand.
+
+    Registering a command only records it; Typer sees it (wrapped by :func:`table_command`)
+    when something reads ``registered_commands``. :meth:`only` lets the console script build
+    just the command it runs: evaluating some forty signatures costs a twentieth of a second
+    that a look-up should not pay.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._pending: list[tuple[str | None, dict[str, Any], Any]] = []
+        super().__init__(*args, **kwargs)
+
+    @property
+    def registered_commands(self) -> list[Any]:  # noqa: D102
+        self._build(None)
+        return self._commands
+
+    @registered_commands.setter
+    def registered_commands(self, value: list[Any]) -> None:
+        self._commands = value
 
     def command(self, name: str | None = None, **kwargs: Any):  # noqa: D102
-        kwargs.setdefault("cls", StraitsCommand)
-        register = super().command(name, **kwargs)
-
         def decorate(fn):
-            register(table_command(fn))
+            self._pending.append((name, kwargs, fn))
             return fn
 
         return decorate
+
+    def only(self, name: str) -> bool:
+        """Build only command ``name`` (True), or every command if none is called so (False)."""
+        if not any(_command_name(n, fn) == name for n, _, fn in self._pending):
+            return False
+        self._build(name)
+        return True
+
+    def _build(self, name: str | None) -> None:
+        """Hand the recorded commands (all, or only ``name``) to Typer; forget the rest."""
+        pending, self._pending = self._pending, []
+        for cmd_name, kwargs, fn in pending:
+            if name is None or _command_name(cmd_name, fn) == name:
+                kwargs.setdefault("cls", StraitsCommand)
+                super().command(cmd_name, **kwargs)(table_command(fn))
+
+
+def _command_name(name: str | None, fn: Any) -> str:
+    """The name Typer gives a command: its own, or the function's with dashes."""
+    return name or fn.__name__.lower().replace("_", "-")
 
 
 class StraitsGroup(_FastParams, TyperGroup):

@@ -8,6 +8,7 @@ top level (``straits flows``, ``straits rca``...). Heavy imports happen inside c
 from __future__ import annotations
 
 import importlib
+import sys
 
 import typer
 
@@ -57,5 +58,8 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
-    """Run the CLI (console-script entry point)."""
+    """Run the CLI (console-script entry point): builds only the command it runs."""
+    words = [a for a in sys.argv[1:] if not a.startswith("-")]
+    if words and sys.argv[1] == words[0]:
+        app.only(words[0])
     app()
