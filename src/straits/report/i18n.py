@@ -111,13 +111,13 @@ class Tr:
         """A change as a signed percentage (``+12.3%``)."""
         if x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x))):
             return "–"
-        return ("+" if x >= 0 else "−") + self.pct(abs(x), digits)
+        return ("+" if x >= 0 else "-") + self.pct(abs(x), digits)  # ASCII minus, as everywhere
 
     def pp(self, x: float, digits: int = 1) -> str:
         """A change in a share (fraction) as signed percentage points (``+21.9 pp``)."""
         if x is None or (isinstance(x, float) and math.isnan(x)):
             return "–"
-        sign = "+" if x >= 0 else "−"
+        sign = "+" if x >= 0 else "-"
         return self("fmt.pp", v=sign + self.num(abs(x) * 100, digits))
 
     def usd(self, kusd: float) -> str:
