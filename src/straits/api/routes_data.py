@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from straits.api import respond
-from straits.api.routing import Endpoint, PageDep, answer, compute
+from straits.api.routing import Endpoint, PageDep, answer, cached_response, compute
 from straits.params import Economies, Economy, Interval, Options, Products, Text, YearSpec
 
 router = APIRouter(tags=["data"])
@@ -44,9 +44,12 @@ def flows(
         table = run(s.backend, **values, limit=page.limit, offset=page.offset)
         return _pandas(table), total
 
-    df, total = compute(request, FLOWS, {**values, "_page": (page.limit, page.offset)}, both)
-    return respond.table_response(request, df, fmt=page.format, limit=page.limit,
-                                  offset=page.offset, total=total, name="flows")
+    def build() -> Response:
+        df, total = compute(request, FLOWS, {**values, "_page": (page.limit, page.offset)},
+                            both)
+        return respond.table_response(request, df, fmt=page.format, limit=page.limit,
+                                      offset=page.offset, total=total, name="flows")
+    return cached_response(request, build)
 
 
 SUMMARY = Endpoint("summary", "straits.flows.trade_summary",

@@ -201,9 +201,34 @@ def holding(request: Request) -> Iterator[None]:
 def answer(request: Request, page: Page, ep: Endpoint, values: dict[str, Any],
            fn: Callable[[Any], Any], *, warehouse: bool = True) -> Response:
     """Validate, compute (cached), and send one page of the resulting table."""
-    df = compute(request, ep, values, fn, warehouse=warehouse)
-    return respond.table_response(request, df, fmt=page.format, limit=page.limit,
-                                  offset=page.offset, name=ep.name)
+    def build() -> Response:
+        df = compute(request, ep, values, fn, warehouse=warehouse)
+        return respond.table_response(request, df, fmt=page.format, limit=page.limit,
+                                      offset=page.offset, name=ep.name)
+    return cached_response(request, build, warehouse=warehouse)
+
+
+def cached_response(request: Request, build: Callable[[], Response], *,
+                    warehouse: bool = True) -> Response:
+    """``build()``'s response, kept per warehouse file and URL.
+
+    An answer is fully determined by its URL and the file that serves it, so the encoded
+    body is reused until the file is swapped (then the new file starts an empty cache).
+    """
+    key = ("response", request.url.path, *sorted(request.query_params.multi_items()))
+
+    def encoded() -> tuple[bytes, dict[str, str], str | None]:
+        resp = build()
+        headers = {k: v for k, v in resp.headers.items() if k.lower() != "content-length"}
+        return bytes(resp.body), headers, resp.media_type
+
+    if not warehouse:
+        body, headers, media = _static_cached(key, encoded)
+    else:
+        with holding(request):
+            body, headers, media = request.app.state.warehouse.cached(
+                request.state.held, key, encoded)
+    return Response(body, headers=headers, media_type=media)
 
 
 def csv_list(value: str | None) -> list[str] | None:

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
-from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.responses import HTMLResponse, Response
 
 from straits.api.routing import holding
@@ -23,7 +23,8 @@ from straits.errors import StraitsError
 from straits.web import assets
 from straits.web.i18n import LANG_NAMES, translator
 
-_TEMPLATES = Jinja2Templates(directory=str(assets.static_dir().parent / "templates"))
+_ENV = Environment(loader=FileSystemLoader(str(assets.static_dir().parent / "templates")),
+                   autoescape=select_autoescape(["html", "j2"]), auto_reload=False)
 
 #: (path, nav key) of every page, in menu order.
 PAGES = [("/", "overview"), ("/dependency", "dependency"), ("/chokepoints", "chokepoints"),
@@ -43,24 +44,32 @@ def _url_with(request: Request, **changes: str) -> str:
 
 
 def render(request: Request, name: str, page: str, build: Callable[[Any], dict[str, Any]]) -> Response:
-    """Render ``name`` with the context ``build(tr)`` returns, or the page's error."""
+    """The page ``name`` with the context ``build(tr)`` returns, or the page's error.
+
+    A page is fully determined by its URL and the warehouse file that answers it, so the
+    rendered HTML is cached per file (like the engine answers): a warm page costs a lookup.
+    """
     tr = translator(_lang(request))
+    key = ("page", request.url.path, *sorted(request.query_params.multi_items()))
+    state = request.app.state.warehouse
+    try:
+        with holding(request):  # one warehouse file for every table of the page
+            gen = request.state.held
+            html = state.cached(gen, key, lambda: _html(request, name, page, tr, build(tr)))
+        return HTMLResponse(html)
+    except StraitsError as exc:
+        return HTMLResponse(_html(request, name, page, tr, {"error": str(exc)}), 400)
+    except Unavailable as exc:
+        return HTMLResponse(_html(request, name, page, tr, {"error": str(exc)}), 503,
+                            headers={"Retry-After": str(exc.retry_after)})
+
+
+def _html(request: Request, name: str, page: str, tr: Any, ctx: dict[str, Any]) -> str:
     base = {"request": request, "tr": tr, "lang": tr.lang, "page": page, "pages": PAGES,
             "langs": LANG_NAMES, "q": dict(request.query_params),
             "lang_url": lambda lg: _url_with(request, lang=lg),
             "nav_url": lambda path: f"{path}?{urlencode({'lang': tr.lang})}"}
-    status = 200
-    headers: dict[str, str] = {}
-    try:
-        with holding(request):  # one warehouse file for every table of the page
-            ctx = build(tr)
-    except StraitsError as exc:
-        ctx, status = {"error": str(exc)}, 400
-    except Unavailable as exc:
-        ctx, status = {"error": str(exc)}, 503
-        headers["Retry-After"] = str(exc.retry_after)
-    return _TEMPLATES.TemplateResponse(request, name, {**base, **ctx}, status_code=status,
-                                       headers=headers)
+    return _ENV.get_template(name).render({**base, **ctx})
 
 
 def mount(app: FastAPI) -> None:

@@ -135,16 +135,18 @@ def _io_for(request: Request, tr, exporter: str, importers: list[str], products:
     sector = exp_by_sector.groupby("sector")["exposed_kusd"].sum().idxmax()
     values = dict(supplier=exporter, sector=sector, customer=",".join(importers), cut=cut,
                   customer_sector=None, year=None)
+    def totals(s):
+        io = _cite_attrs(s.io_shock(**values), "wiod")
+        named = io.loc[io["industry"] == sector, "industry_name"]
+        tot = io[io["industry"] == "total"].sort_values("leontief_loss_musd", ascending=False)
+        tot.attrs = dict(io.attrs)
+        return tot, (f"{sector} {named.iloc[0]}" if len(named) else sector)
     try:
-        io = run(request, IO_SHOCK, "io-shock", values,
-                 lambda s: _cite_attrs(s.io_shock(**values), "wiod"))
+        tot, title = run(request, IO_SHOCK, "page-io-totals", values, totals)
     except StraitsError:  # an economy WIOD does not cover
         return None
+    io = tot
     customers = importers
-    tot = io[io["industry"] == "total"].sort_values("leontief_loss_musd", ascending=False)
-    tot.attrs = dict(io.attrs)
-    named = io.loc[io["industry"] == sector, "industry_name"]
-    title = f"{sector} {named.iloc[0]}" if len(named) else sector
     return {"t": table(tr, "io", tr("shock.io", sector=title), tot,
                        [Col("country", "col.country", "country"),
                         Col("leontief_loss_musd", "col.leontief_loss", "musd", 1),
@@ -224,18 +226,14 @@ def shock(request: Request, tr) -> dict[str, Any]:
 
 def _groups(request: Request, tr) -> list[tuple[str, str]]:
     """Product groups: the HS chapters of the loaded products, named from HS 2022."""
-    from straits.reference.lookup import hs_nomenclature
-
     def fn(s):
+        from straits.reference.lookup import hs_nomenclature
         from straits.resolve import loaded_products
 
-        return loaded_products(s.backend).to_pandas()
-    loaded = run(request, DEPENDENCY, "page-products", {}, fn)
-    hs = hs_nomenclature()
-    names = dict(zip(hs["product"], hs["description"], strict=True))
-    chapters = sorted({c[:2] for c in loaded["product"]})
-    return [("", tr("form.group.none"))] + [
-        (c, f"{c} — {names.get(c, '')[:60]}") for c in chapters]
+        names = hs_nomenclature().set_index("product")["description"]
+        chapters = sorted({c[:2] for c in loaded_products(s.backend).column("product").to_pylist()})
+        return [(c, f"{c} — {str(names.get(c, ''))[:60]}") for c in chapters]
+    return [("", tr("form.group.none"))] + run(request, DEPENDENCY, "page-groups", {}, fn)
 
 
 def event(request: Request, tr) -> dict[str, Any]:
