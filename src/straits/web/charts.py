@@ -26,8 +26,12 @@ def _rows(df: Any, cols: Sequence[str]) -> list[dict[str, Any]]:
 
 def line(df: Any, *, x: str, y: str, color: str | None = None, x_title: str, y_title: str,
          temporal: bool = False, marker: Any = None, marker_label: str = "",
-         y_format: str = ",.3~s", height: int = 240) -> dict[str, Any]:
-    """A line per ``color`` value over ``x``; ``marker`` draws a dashed rule (an event)."""
+         y_format: str = ",.3~s", height: int = 240,
+         color_domain: Sequence[str] | None = None) -> dict[str, Any]:
+    """A line per ``color`` value over ``x``; ``marker`` draws a dashed rule (an event).
+
+    ``color_domain`` fixes which value gets which colour (the same in every language).
+    """
     cols = [x, y] + ([color] if color else [])
     xtype = "temporal" if temporal else "ordinal"
     enc: dict[str, Any] = {
@@ -39,16 +43,18 @@ def line(df: Any, *, x: str, y: str, color: str | None = None, x_title: str, y_t
                      **({"format": ",.4~g"} if c == y else {})} for c in cols],
     }
     if color:
-        enc["color"] = {"field": color, "type": "nominal", "title": None,
-                        "scale": {"range": PALETTE}}
+        scale: dict[str, Any] = {"range": PALETTE}
+        if color_domain:
+            scale["domain"] = list(color_domain)
+        enc["color"] = {"field": color, "type": "nominal", "title": None, "scale": scale}
     layers: list[dict[str, Any]] = [{"mark": {"type": "line", "point": True}, "encoding": enc}]
     if marker is not None:
         layers.append({"data": {"values": [{x: json_ready(marker), "label": marker_label}]},
                        "layer": [
                            {"mark": {"type": "rule", "strokeDash": [6, 4], "color": "#c0392b"},
                             "encoding": {"x": {"field": x, "type": xtype}}},
-                           {"mark": {"type": "text", "align": "left", "dx": 4, "dy": -4,
-                                     "baseline": "top", "color": "#c0392b"},
+                           {"mark": {"type": "text", "align": "right", "dx": -4, "dy": 2,
+                                     "baseline": "top", "color": "#a93226"},
                             "encoding": {"x": {"field": x, "type": xtype},
                                          "y": {"value": 0}, "text": {"field": "label"}}}]})
     return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",

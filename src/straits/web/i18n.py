@@ -30,8 +30,15 @@ class WebTr(Tr):
         self.strings = {**self.strings, **_web_table(lang)}
         self.fallback = {**self.fallback, **_web_table("en")}
 
+    def sector(self, code: str, name: str = "") -> str:
+        """A WIOD sector as ``c14 전기·광학기기`` (the source's English name if untranslated)."""
+        key = f"sector.{code}"
+        return f"{code} {self(key) if self.has(key) else name}".strip()
+
     def economy(self, label: str) -> str:
         """A country (CLDR name) or a bloc label such as ``EU27`` or ``KOR+JPN``."""
+        if self.has(f"economy.{label}"):
+            return self(f"economy.{label}")
         if "+" in label:
             return "+".join(self.country(p) for p in label.split("+"))
         return self.country(label)

@@ -40,7 +40,7 @@ class Table:
 
     id: str
     caption: str
-    headers: list[tuple[str, bool]]
+    headers: list[tuple[str, str]]
     rows: list[list[str]]
     total: int
     downloads: dict[str, str]
@@ -97,6 +97,8 @@ def cell(tr: WebTr, kind: str, value: Any, digits: int = 0, desc: str | None = N
     """One value as the reader's language writes it."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if kind == "share" and isinstance(value, str):
+        return value
     if kind == "country":
         return tr("chain.tie") if value == "tie" else tr.economy(str(value))
     if kind == "product":
@@ -109,9 +111,21 @@ def cell(tr: WebTr, kind: str, value: Any, digits: int = 0, desc: str | None = N
         return tr.pct(float(value), digits or 1)
     if kind == "pp":
         return tr.pp(float(value), digits or 1)
+    if kind == "list":  # a list column (ETO stages, firms): shown joined, kept a list in files
+        items = value.tolist() if hasattr(value, "tolist") else value
+        return ", ".join(str(v) for v in items) if isinstance(items, list | tuple) else str(items)
     if kind == "bool":
         return "●" if bool(value) else ""
+    if kind == "signal":
+        return tr(f"signal.{value}") if tr.has(f"signal.{value}") else str(value)
     return str(value)
+
+
+def _css(kind: str) -> str:
+    """Cell class: numbers right-aligned, long text wrapped, the rest kept on one line."""
+    if kind in ("kusd", "usd", "num", "musd", "int", "share", "pp"):
+        return "num"
+    return "wrap" if kind in ("long", "product", "list") else ""
 
 
 def api_url(path: str, params: dict[str, Any], fmt: str) -> str:
@@ -135,10 +149,9 @@ def table(tr: WebTr, tid: str, caption: str, df: Any, cols: list[Col], *, api: s
         rows.append([cell(tr, c.kind, rec.get(c.key), c.digits,
                           desc.get(rec.get(c.key)) if c.kind == "product" else None)
                      for c in cols])
-    headers = [(tr(c.label, **(label_args or {})), c.kind not in ("text", "country", "product",
-                                                                  "bool"))
-               for c in cols]
-    units = "; ".join(f"{k}: {v}" for k, v in prov.units.items())
+    headers = [(tr(c.label, **(label_args or {})), _css(c.kind)) for c in cols]
+    units = "; ".join(f"{k}: {tr('unit.' + v) if tr.has('unit.' + v) else v}"
+                      for k, v in prov.units.items())
     return Table(id=tid, caption=caption, headers=headers, rows=rows, total=len(df),
                  downloads={f: api_url(api, params, f) for f in ("csv", "parquet", "json")},
                  source=prov.source, units=units, method=prov.method, notes=list(prov.notes))

@@ -53,7 +53,7 @@ def overview(request: Request, tr) -> dict[str, Any]:
              (tr("overview.a_to_b", a=lb, b=la), tr.usd(ba)),
              (tr("overview.total"), tr.usd(ab + ba))]
     bil = bil.assign(index_label=[tr(f"index.{i}") for i in bil["index"]],
-                     direction=bil["direction"].str.replace("->", " → "))
+                     direction=[_direction(tr, d) for d in bil["direction"]])
     bil.attrs = dict(bil.attrs)
     t_bil = table(tr, "bilateral", tr("overview.indices"), bil,
                   [Col("index_label", "col.index"), Col("direction", "col.direction"),
@@ -74,11 +74,21 @@ def overview(request: Request, tr) -> dict[str, Any]:
                                        b=lb if e == a else la) for e in trend["exporter"]])
     fig = Figure("trend", tr("overview.trend"), charts.line(
         trend, x="year", y="value_musd", color="direction", x_title=tr("col.year"),
-        y_title=tr("overview.trend.y")), source=prov_df.attrs.get("source", ""),
+        y_title=tr("overview.trend.y"),
+        color_domain=[tr("overview.a_to_b", a=la, b=lb), tr("overview.a_to_b", a=lb, b=la)]),
+        source=prov_df.attrs.get("source", ""),
         units=tr("overview.trend.y"))
     n_products = int(flows["product"].nunique())
     return {"a": a, "b": b, "year": y, "years": years, "la": la, "lb": lb, "cards": cards,
             "t_bil": t_bil, "tops": tops, "fig": fig, "n_products": n_products}
+
+
+def _direction(tr, text: str) -> str:
+    """``KOR->JPN`` as the reader's names (``대한민국 → 일본``); ``both`` translated."""
+    if "->" not in text:
+        return tr(f"direction.{text}") if tr.has(f"direction.{text}") else text
+    a, b = text.split("->", 1)
+    return f"{tr.economy(a)} → {tr.economy(b)}"
 
 
 def chain(request: Request, tr) -> dict[str, Any]:
@@ -89,9 +99,9 @@ def chain(request: Request, tr) -> dict[str, Any]:
                lambda s: _cite_attrs(s.chain_pair(a, b), "eto"))
     la, lb = label(tr, a), label(tr, b)
     t_pair = table(tr, "chain-pair", tr("chain.pair"), pair,
-                   [Col("input", "col.input"), Col("stage", "col.stage"),
+                   [Col("input", "col.input", "long"), Col("stages", "col.stage", "list"),
                     Col("share_a", "col.share_a", "share"), Col("share_b", "col.share_b", "share"),
-                    Col("leader", "col.leader", "country"),
+                    Col("larger_share", "col.leader", "country"),
                     Col("third_country", "col.third_country", "country")],
                    api="chain-pair", params=dict(a=a, b=b), label_args={"a": la, "b": lb})
     top = pair.assign(joint=pair["share_a"].fillna(0) + pair["share_b"].fillna(0))
@@ -122,15 +132,15 @@ def chain(request: Request, tr) -> dict[str, Any]:
     return {"a": a, "b": b, "t_pair": t_pair, "fig": fig, "t_io": t_io, "supplier": sup,
             "sector": sector, "customer": cust, "cut": cut,
             "io_lead": tr("chain.io.lead", cut=tr.pct(cut, 0), supplier=label(tr, sup),
-                          sector=_sector_name(io, sector), customer=label(tr, cust),
+                          sector=_sector_name(tr, io, sector), customer=label(tr, cust),
                           year=io.attrs.get("year") or (of(io).years[0] if of(io) and of(io).years
                                                         else ""))}
 
 
-def _sector_name(io: Any, sector: str) -> str:
+def _sector_name(tr, io: Any, sector: str) -> str:
     """``c9 Chemicals and chemical products`` from the IO result's own rows."""
     named = io.loc[io["industry"] == sector, "industry_name"] if "industry_name" in io else []
-    return f"{sector} {named.iloc[0]}" if len(named) else sector
+    return tr.sector(sector, str(named.iloc[0]) if len(named) else "")
 
 
 def report(request: Request, tr) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 from fastapi import Request
 
+from straits.api.respond import as_frame
 from straits.api.routes_metrics import CONCENTRATION
 from straits.api.routes_security import DEPENDENCY, EVENT, SHOCK, WATCH, _cite, run_shock
 from straits.api.routes_valuechain import CHOKE, IO_SHOCK, _cite_attrs
@@ -15,7 +16,7 @@ from straits.provenance import of
 from straits.web import charts
 from straits.web._common import arg, label, number, run, year
 from straits.web.i18n import translator
-from straits.web.tables import Col, Figure, auto_cols, table
+from straits.web.tables import Col, Figure, auto_cols, cell, table
 
 FLAGS = ("one_country_50", "geodep", "critical")
 SORTS = ("import_kusd", "top_share", "import_hhi", "product")
@@ -109,10 +110,12 @@ def chokepoints(request: Request, tr) -> dict[str, Any]:
     eto = run(request, CHOKE, "chain-chokepoints", {**cv, "all": False},
               lambda s: _cite_attrs(s.chokepoints(**cv), "eto"))
     t_eto = table(tr, "eto", tr("chokepoints.chips"), eto,
-                  [Col("input", "col.input"), Col("stage", "col.stage"),
+                  [Col("input", "col.input", "long"), Col("stages", "col.stage", "list"),
                    Col("top_country", "col.top_country", "country"),
                    Col("top_country_share", "col.top_country_share", "share"),
-                   Col("reason", "col.reason")], api="chain-chokepoints", params={})
+                   Col("top3_firm_share", "col.top3_firm_share", "share"),
+                   Col("n_downstream", "col.n_downstream", "int")],
+                  api="chain-chokepoints", params={})
     return {"year": yr, "t_conc": t_conc, "fig": fig, "t_eto": t_eto,
             "eto_lead": tr("chokepoints.chips.lead", country=tr.pct(0.65, 0), firms=tr.pct(0.9, 0))}
 
@@ -140,14 +143,14 @@ def _io_for(request: Request, tr, exporter: str, importers: list[str], products:
         named = io.loc[io["industry"] == sector, "industry_name"]
         tot = io[io["industry"] == "total"].sort_values("leontief_loss_musd", ascending=False)
         tot.attrs = dict(io.attrs)
-        return tot, (f"{sector} {named.iloc[0]}" if len(named) else sector)
+        return tot, (str(named.iloc[0]) if len(named) else "")
     try:
-        tot, title = run(request, IO_SHOCK, "page-io-totals", values, totals)
+        tot, name = run(request, IO_SHOCK, "page-io-totals", values, totals)
     except StraitsError:  # an economy WIOD does not cover
         return None
     io = tot
     customers = importers
-    return {"t": table(tr, "io", tr("shock.io", sector=title), tot,
+    return {"t": table(tr, "io", tr("shock.io", sector=tr.sector(sector, name)), tot,
                        [Col("country", "col.country", "country"),
                         Col("leontief_loss_musd", "col.leontief_loss", "musd", 1),
                         Col("ghosh_loss_musd", "col.ghosh_loss", "musd", 1)],
@@ -318,17 +321,23 @@ def watch(request: Request, tr) -> dict[str, Any]:
     latest.attrs = dict(sig.attrs)
     t = table(tr, "signals", tr("watch.latest"), latest,
               [Col("period", "col.period"), Col("product", "col.product", "product"),
-               Col("supplier", "col.supplier", "country"), Col("signal", "col.signal"),
-               Col("value_usd", "units", "usd"), Col("share", "col.top_share", "share"),
-               Col("detail", "col.detail")],
+               Col("supplier", "col.supplier", "country"), Col("signal", "col.signal", "signal"),
+               Col("value_usd", "col.value_usd", "usd"), Col("share", "col.share", "share"),
+               Col("detail", "col.detail", "long")],
               api="watch", params={k: v for k, v in values.items() if v is not None})
     figs = []
-    for rec in latest.head(4).to_dict(orient="records"):
+    series_keys = latest.drop_duplicates(["product", "supplier"]).head(4)
+    for rec in series_keys.to_dict(orient="records"):  # one chart per series, latest signal
         prod, sup = rec["product"], rec["supplier"]
 
         def fn(s, prod=prod, sup=sup):
-            return s.reporter_flows(reporter=imp, partner=sup, flow="import", product=prod,
-                                    monthly=True)
+            """The importer's own record, else the supplier's (mirror: its exports)."""
+            rows = as_frame(s.reporter_flows(reporter=imp, partner=sup, flow="import",
+                                             product=prod, monthly=True))
+            if rows.empty:
+                rows = as_frame(s.reporter_flows(reporter=sup, partner=imp, flow="export",
+                                                 product=prod, monthly=True))
+            return rows
         series = run(request, WATCH, "page-watch-series", dict(importer=imp, products=prod,
                                                                supplier=sup), fn)
         if series.empty:
@@ -341,7 +350,7 @@ def watch(request: Request, tr) -> dict[str, Any]:
                            charts.line(series, x="month", y="value_usd", x_title=tr("col.period"),
                                        y_title=tr("watch.series.y"), temporal=True,
                                        marker=str(rec["period"]) + "-01",
-                                       marker_label=str(rec["signal"])),
+                                       marker_label=cell(tr, "signal", rec["signal"])),
                            source=str(sig.attrs.get("source", "")), units=tr("watch.series.y")))
     last = run(request, WATCH, "page-last-refresh", {}, lambda s: s.last_refresh())
     refresh = None
