@@ -338,8 +338,9 @@ def watch(request: Request, tr) -> dict[str, Any]:
                 rows = as_frame(s.reporter_flows(reporter=sup, partner=imp, flow="export",
                                                  product=prod, monthly=True))
             return rows
-        series = run(request, WATCH, "page-watch-series", dict(importer=imp, products=prod,
-                                                               supplier=sup), fn)
+        # the series' own codes (HS10 lines too) come from the engine's answer: not rechecked
+        series = run(request, WATCH, "page-watch-series", dict(importer=imp, series=(prod, sup)),
+                     fn)
         if series.empty:
             continue
         series = series.assign(month=series["year"].astype(int).astype(str) + "-"
