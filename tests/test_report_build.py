@@ -215,7 +215,8 @@ def test_chips_and_io_equal_engine(docs, wh):
     pair = chips.chain_pair(wh, "KOR", "JPN")
     inputs = pair[~pair["input_id"].isin(["S1", "S2", "S3"])]
     block = _section(docs["en"], "chips")
-    assert f"world supply of {int(inputs['joint_dominance'].sum())}," in block
+    # wording fixed (issue 11 §10): "... world supply of 18 inputs, led by ..."
+    assert f"world supply of {int(inputs['joint_dominance'].sum())} inputs," in block
     assert "CC BY-NC 4.0" in block
     io = pytest.importorskip("straits.valuechain.io")
     df = io.io_shock(wh, supplier="JPN", sector="c9", customer="KOR", cut=0.5)

@@ -1,8 +1,11 @@
 """Build the Korea–Japan (or any pair) economic-security report as one self-contained HTML.
 
 Orchestration only: each section in :mod:`straits.report.sections` computes its numbers from
-the engines once, then renders per language; Jinja2 fills ``templates/report.html.j2`` with
-the CSS inlined and charts as inline SVG, so the file opens offline and makes no request.
+the engines once (through the :class:`~straits.session.Session`'s typed methods, so every
+number comes from an engine and the session's data), then renders per language; charts are
+Vega-Lite specs from :mod:`straits.charts` (the dashboard's own), rendered to inline SVG with
+vl-convert. Jinja2 fills ``templates/report.html.j2`` with the CSS inlined, so the file opens
+offline and makes no request.
 A section whose engine or data is missing renders a box that says what to ingest or which
 engine it needs, instead of disappearing.
 """
@@ -55,11 +58,21 @@ class Context:
             self.cache["trade_summary"] = self.s.trade_summary(self.a, self.b)
         return self.cache["trade_summary"]
 
+    def has_reporter(self) -> bool:
+        """Whether reporter files (customs, Comtrade) are loaded."""
+        return self.s.has_table("reporter_sources")
+
+    @property
+    def wh(self):
+        """The session's backend (the :class:`~straits.warehouse.protocol.Warehouse`)."""
+        return self.s.backend
+
     def product_names(self) -> dict[str, str]:
         """HS6 code -> description of the loaded products (English, from the release)."""
         if "products" not in self.cache:
-            df = self.s.query("SELECT product, description FROM products")
-            self.cache["products"] = dict(zip(df["product"], df["description"], strict=True))
+            from straits.resolve import descriptions
+
+            self.cache["products"] = descriptions(self.wh)
         return self.cache["products"]
 
 
@@ -101,6 +114,7 @@ def render(ctx: Context, data: dict[str, Any], lang: str) -> str:
     import jinja2
 
     from straits import __version__
+    from straits.charts.render import to_svg
     from straits.report.sections import SECTIONS
 
     tr = Tr(lang)
@@ -115,6 +129,7 @@ def render(ctx: Context, data: dict[str, Any], lang: str) -> str:
         else:
             block = mod.render(item, ctx, tr)
             block.key, block.number, block.title = mod.KEY, number, title
+            block.svgs = [to_svg(spec) for spec in block.charts]
         blocks.append(block)
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("straits.report", "templates"),

@@ -33,6 +33,15 @@ def _table(lang: str) -> dict[str, str]:
     return json.loads(text)
 
 
+@cache
+def _terms() -> dict[tuple[str, str], dict[str, str]]:
+    """(kind, code) -> {"en", "ko", "ja"}: the reviewed translations of source labels."""
+    import csv
+
+    text = resources.files("straits.report").joinpath("locales/terms.tsv").read_text("utf-8")
+    return {(r["kind"], r["code"]): r for r in csv.DictReader(text.splitlines(), delimiter="\t")}
+
+
 @lru_cache(maxsize=1)
 def _iso2() -> dict[str, str]:
     from straits.reference.lookup import countries
@@ -67,6 +76,9 @@ class Tr:
         text = self.strings.get(key, self.fallback.get(key, key))
         return text.format(**kw) if kw else text
 
+    def _lookup(self, key: str) -> str | None:
+        return self.strings.get(key) or self.fallback.get(key)
+
     def has(self, key: str) -> bool:
         """Whether ``key`` has a string in this language or in English."""
         return key in self.strings or key in self.fallback
@@ -82,15 +94,36 @@ class Tr:
         return iso3
 
     def product(self, code: str, description: str | None = None) -> str:
-        """Material name from the locale table (for the embedded products), else HS code."""
-        key = code[:6] if len(code) == 10 else code  # customs HS10 lines: label of the HS6
-        mat = self.strings.get(f"product.{key}") or self.fallback.get(f"product.{key}")
+        """Material name from the locale table (for the embedded products), else HS code.
+
+        A 10-digit code is a Korean customs (HSK) line: its own label where the locale has
+        one, else its HS6 heading's, and the code is shown as ``HSK 3707901010``.
+        """
+        if len(code) == 10:
+            mat = self._lookup(f"product.{code}") or self._lookup(f"product.{code[:6]}")
+            return f"{mat} (HSK {code})" if mat else f"HSK {code}"
+        mat = self._lookup(f"product.{code}")
         if mat:
             return f"{mat} ({code})"
         if description:
             short = description.split(";")[0].split(":")[0].strip()
             return f"{short[:48]} ({code})"
         return code
+
+    def term(self, kind: str, code: str, name: str) -> str:
+        """A source's own label (ETO input, WIOD industry) in this language.
+
+        ``name`` is the label as the loaded data publish it (English). Korean and Japanese
+        use the reviewed table ``locales/terms.tsv`` when it holds this code under the same
+        English label; any other label (a newer release) is set off as a quoted source label
+        rather than left as bare English inside a sentence.
+        """
+        if self.lang == "en":
+            return name
+        row = _terms().get((kind, code))
+        if row is not None and row["en"] == name and row.get(self.lang):
+            return row[self.lang]
+        return self("fmt.source_label", label=name)
 
     # -- numbers ------------------------------------------------------------------------
     def num(self, x: float, digits: int = 0) -> str:

@@ -35,7 +35,8 @@ class Rendered:
     number: int
     title: str
     finding: list[str] = field(default_factory=list)
-    charts: list[str] = field(default_factory=list)
+    charts: list[dict] = field(default_factory=list)  # Vega-Lite specs (straits.charts)
+    svgs: list[str] = field(default_factory=list)  # the same charts rendered, filled by build
     tables: list[Table] = field(default_factory=list)
     citation: str = ""
     notes: list[str] = field(default_factory=list)

@@ -112,7 +112,8 @@ def read_eto(path: str | Path, *, countries: set[str] | frozenset[str] = frozens
         as published by ETO.
     countries : set of str
         ISO3 codes of real countries; a country-type provider not among them ("Various
-        countries", "EUR") is a group (``aggregate``) and never ranks as top country.
+        countries", "EUR"), or a firm whose country is not among them ("Various companies"),
+        is a group (``aggregate``) and never ranks.
 
     Returns
     -------
@@ -164,7 +165,10 @@ def read_eto(path: str | Path, *, countries: set[str] | frozenset[str] = frozens
         "provider_id": first["provider_id"], "name": first["provider_name"],
         "provider_type": first["provider_type"],
         "country": first["provider_name"].where(is_country, first["country"]),
-        "aggregate": is_country & ~first["provider_name"].isin(countries),
+        # a group ("Various countries", "Various companies" of "Various countries") is no
+        # one country or firm: it never ranks
+        "aggregate": (is_country & ~first["provider_name"].isin(countries))
+                     | (~is_country & ~first["country"].isin(countries)),
     }).reset_index(drop=True)
     aliases = prv.loc[prv["alias"].notna(), ["provider_id", "alias"]].drop_duplicates()
 

@@ -25,7 +25,7 @@ import pandas as pd
 from straits.errors import InputFileError
 
 WIOD_YEARS = range(1995, 2012)
-WIOD_RELEASE = "2013 release"
+WIOD_RELEASE = "WIOD 2013"
 WIOD_CITATION = (
     "World Input-Output Database, 2013 release (Timmer, Dietzenbacher, Los, Stehrer and "
     "de Vries 2015, Review of International Economics 23(3), 575-605)"

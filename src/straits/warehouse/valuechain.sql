@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS eto_providers (
     name           VARCHAR NOT NULL,   -- ISO3 for a country ('KOR'), else the firm's name
     provider_type  VARCHAR NOT NULL,   -- 'country' or 'organization'
     country        VARCHAR,            -- the country of a firm; the code itself for a country
-    aggregate      BOOLEAN NOT NULL    -- a group ('Various countries', 'Europe'), never a top country
+    aggregate      BOOLEAN NOT NULL    -- a group ('Various countries', 'Various companies'), never ranks
 );
 
 CREATE TABLE IF NOT EXISTS eto_aliases (

@@ -83,12 +83,12 @@ def eto_top_providers(k: int, *, exclude: Sequence[str] = ()) -> Query:
 
 
 def eto_node_counts() -> Query:
-    """Per node: countries and firms listed (groups left out) and the latest share year."""
+    """Per node: countries and firms listed, groups left out, and the latest share year."""
     return Query("eto_node_counts", """SELECT s.node_id,
        count(DISTINCT CASE WHEN p.provider_type = 'country' AND NOT p.aggregate
                            THEN p.provider_id END) AS n_countries,
-       count(DISTINCT CASE WHEN p.provider_type = 'organization' THEN p.provider_id END)
-           AS n_firms,
+       count(DISTINCT CASE WHEN p.provider_type = 'organization' AND NOT p.aggregate
+                           THEN p.provider_id END) AS n_firms,
        max(s.year) AS year
 FROM eto_shares AS s JOIN eto_providers AS p ON p.provider_id = s.provider_id
 GROUP BY s.node_id ORDER BY s.node_id""")

@@ -10,7 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from straits.report.charts import PALETTE, Series, line_chart
+from straits.charts import Point
+from straits.report.figures import lines
 from straits.report.model import Missing, Rendered, Table
 
 KEY = "bilateral"
@@ -32,7 +33,7 @@ def compute(ctx) -> dict[str, Any] | Missing:
     tops = {}
     for key, col, exp_, imp_ in (("ab", ab, ctx.a, ctx.b), ("ba", ba, ctx.b, ctx.a)):
         f = ctx.s.flows(year=ctx.year, exporter=exp_, importer=imp_)
-        g = f.groupby("product", as_index=False)["value_kusd"].sum()
+        g = f.groupby("product", as_index=False)["value_kusd"].sum()  # one row per product
         total = float(wide[col].get(ctx.year, 0.0))  # the direction's total, trade_summary
         g = g.sort_values("value_kusd", ascending=False).head(TOP)
         g["share"] = g["value_kusd"] / total if total else float("nan")
@@ -46,12 +47,12 @@ def render(d: dict[str, Any], ctx, tr) -> Rendered:
     a, b = tr.country(ctx.a), tr.country(ctx.b)
     names = ctx.product_names()
     years = d["years"]
-    chart = line_chart(
-        [Series(tr("dir.exports", x=a, y=b), years, [v / 1000 for v in d["ab"]], PALETTE[0]),
-         Series(tr("dir.exports", x=b, y=a), years, [v / 1000 for v in d["ba"]], PALETTE[1])],
-        y_label=tr("unit.musd"), y_format=lambda v: tr.num(v),
-        title=tr("bilateral.chart", first=years[0], last=years[-1]),
-    )
+    pts = [Point(tr("dir.exports", x=x, y=y), str(yr), v / 1000)
+           for key, x, y in (("ab", a, b), ("ba", b, a))
+           for yr, v in zip(years, d[key], strict=True)]
+    chart = lines(tr, pts, title=tr("bilateral.chart", first=years[0], last=years[-1]),
+                  y_title=tr("unit.musd"), source=ctx.s.citation(), unit="million current USD",
+                  x_order=[str(y) for y in years])
     tables = []
     for key, x, y in (("ab", a, b), ("ba", b, a)):
         g: pd.DataFrame = d["tops"][key]

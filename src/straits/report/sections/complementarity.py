@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from straits.report.charts import PALETTE, hbar_chart
+from straits.charts import Bar
+from straits.report.figures import PAIR, bars
 from straits.report.model import Rendered, Table
 
 KEY = "complementarity"
@@ -21,11 +22,8 @@ SCALE_100 = ("complementarity", "export_similarity")  # indices on a 0-100 scale
 
 def compute(ctx) -> dict[str, Any]:
     """Bilateral index table and each country's top-RCA products in the report year."""
-    from straits.metrics.bilateral import bilateral
-    from straits.metrics.rca import rca
-
-    idx = bilateral(ctx.s, ctx.a, ctx.b, year=ctx.year)
-    r = rca(ctx.s, year=ctx.year, country=[ctx.a, ctx.b]).sort_values("rca", ascending=False)
+    idx = ctx.s.bilateral(ctx.a, ctx.b, year=ctx.year)
+    r = ctx.s.rca(year=ctx.year, country=[ctx.a, ctx.b]).sort_values("rca", ascending=False)
     leaders = {c: r[r["country"] == c].head(TOP).reset_index(drop=True) for c in (ctx.a, ctx.b)}
     return {"indices": idx.reset_index(drop=True), "leaders": leaders}
 
@@ -47,15 +45,13 @@ def render(d: dict[str, Any], ctx, tr) -> Rendered:
             for i, dr, v in zip(idx["index"], idx["direction"], idx["value"], strict=True)]
     t = Table(headers=[tr("col.index"), tr("col.direction"), tr("col.value")], rows=rows,
               numeric=[False, False, True])
-    bars, colors = [], []
-    for i, c in enumerate((ctx.a, ctx.b)):
-        g = d["leaders"][c]
-        for p, v in zip(g["product"], g["rca"], strict=True):
-            bars.append((f"{tr.country(c)} · {tr.product(p)}", float(v)))
-            colors.append(PALETTE[i])
-    chart = hbar_chart(bars, x_label=tr("complementarity.axis", year=ctx.year),
-                       value_format=lambda v: tr.num(v, 1), colors=colors,
-                       title=tr("complementarity.chart", year=ctx.year), label_width=300)
+    rows = [Bar(f"{tr.country(c)} · {tr.product(p)}", float(v), tr.num(v, 1), tr.country(c))
+            for c in (ctx.a, ctx.b)
+            for p, v in zip(d["leaders"][c]["product"], d["leaders"][c]["rca"], strict=True)]
+    chart = bars(tr, rows, title=tr("complementarity.chart", year=ctx.year),
+                 x_title=tr("complementarity.axis", year=ctx.year), source=ctx.s.citation(),
+                 unit="index (1 = world average)",
+                 colors={tr.country(ctx.a): PAIR["a"], tr.country(ctx.b): PAIR["b"]})
     a, b = tr.country(ctx.a), tr.country(ctx.b)
     tc = idx[idx["index"] == "complementarity"]
     ab, ba = f"{ctx.a}->{ctx.b}", f"{ctx.b}->{ctx.a}"

@@ -14,8 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from straits.charts import Point
 from straits.errors import DataNotLoadedError
-from straits.report.charts import PALETTE, Series, line_chart
+from straits.report.figures import lines
 from straits.report.model import Missing, Rendered, Table
 
 KEY = "events"
@@ -74,6 +75,7 @@ def compute(ctx) -> dict[str, Any] | Missing:
             skipped.append(p.name)
             continue
         gain = ev.gainers.sort_values("share_change", ascending=False).drop_duplicates("product")
+        ctx.cache.setdefault("lines", {}).update(_national_lines(ctx, p, ev))
         replays.append({"preset": p, "importer": ev.importer, "months": ev.months,
                         "summary": _summary(ev.months), "gainers": gain.reset_index(drop=True),
                         "source": ev.source, "notes": ev.notes})
@@ -88,6 +90,28 @@ def compute(ctx) -> dict[str, Any] | Missing:
                        "an event (straits ingest FILE)")
     return {"replays": replays, "skipped": skipped, "annual": annual,
             "signals": _signals(ctx, replays)}
+
+
+def _national_lines(ctx, p, ev) -> dict[str, str]:
+    """HS6 code -> the one national tariff line (HSK 3707901010) behind a monthly series.
+
+    The replay aggregates reporter rows to HS6; when the reporter's statistics hold a single
+    finer line under that HS6 (Korea's customs series are HS10 items), the report names that
+    line, since it is what the series measures. Reads one year of reporter rows.
+    """
+    year = int(p.start[:4])
+    rows = ctx.s.reporter_flows(reporter=ev.importer, partner=p.exporter, flow="import",
+                                product=",".join(sorted(set(ev.months["product"]))),
+                                year=year, monthly=True)
+    if rows.empty:
+        return {}
+    fine = rows[rows["level"] > 6].groupby("hs6")["code"].unique()
+    return {h: str(c[0]) for h, c in fine.items() if len(c) == 1}
+
+
+def _label(tr, ctx, product: str) -> str:
+    """A series' product label: the national line behind it where there is exactly one."""
+    return tr.product(ctx.cache.get("lines", {}).get(product, product))
 
 
 def _shift(ym: str, months: int) -> str:
@@ -113,30 +137,30 @@ def _signals(ctx, replays: list[dict]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def _chart(r: dict, tr) -> str:
-    months = r["months"]
-    labels = dict(zip(months["offset"], months["period"], strict=False))
-    series = []
-    for i, (prod, g) in enumerate(months.groupby("product", sort=True)):
-        series.append(Series(tr.product(prod), g["offset"].tolist(),
-                             (g["value_usd"] / 1e6).tolist(), PALETTE[i % len(PALETTE)]))
+def _chart(r: dict, ctx, tr, source: str) -> dict:
+    months = r["months"].sort_values(["product", "offset"])
+    label = {o: tr.month(per) for o, per in zip(months["offset"], months["period"], strict=False)}
+    order = [label[o] for o in sorted(label)]
+    pts = [Point(_label(tr, ctx, prod), label[o], v / 1e6)
+           for prod, o, v in zip(months["product"], months["offset"], months["value_usd"],
+                                 strict=True)]
     p = r["preset"]
-    return line_chart(
-        series, y_label=tr("events.axis"), y_format=lambda v: tr.num(v, 1),
-        x_format=lambda v: tr.month(labels[int(v)]) if int(v) in labels else "",
-        x_ticks=sorted(o for o in labels if o % 6 == 0), marker_x=0.0,
-        marker_label=tr("events.start", month=tr.month(p.start)),
-        title=tr("events.chart", x=tr.country(p.exporter), y=tr.country(r["importer"])),
-    )
+    start = label.get(0)
+    return lines(tr, pts, title=tr("events.chart", x=tr.country(p.exporter),
+                                   y=tr.country(r["importer"])),
+                 y_title=tr("events.axis"), source=source, unit="million USD per month",
+                 x_order=order, x_ticks=[label[o] for o in sorted(label) if o % 6 == 0],
+                 marker=(start, tr("events.start", month=tr.month(p.start))) if start else None,
+                 digits=1)
 
 
-def _table(r: dict, tr) -> Table:
+def _table(r: dict, ctx, tr) -> Table:
     s, gain = r["summary"], r["gainers"].set_index("product")
     rows = []
     for row in s.itertuples(index=False):
         g = gain.loc[row.product] if row.product in gain.index else None
         rows.append([
-            tr.product(row.product), tr.num(row.before_usd / 1e6, 2),
+            _label(tr, ctx, row.product), tr.num(row.before_usd / 1e6, 2),
             tr.num(row.after_usd / 1e6, 2), tr.signed_pct(row.change),
             tr.pct(row.share_before) if pd.notna(row.share_before) else "–",
             tr.pct(row.share_after) if pd.notna(row.share_after) else "–",
@@ -158,8 +182,8 @@ def render(d: dict[str, Any], ctx, tr) -> Rendered:
     """One chart and one table per replayed preset; finding on the sharpest fall."""
     charts, tables = [], []
     for r in d["replays"]:
-        charts.append(_chart(r, tr))
-        tables.append(_table(r, tr))
+        charts.append(_chart(r, ctx, tr, tr(f"cite.{_source_key(r)}")))
+        tables.append(_table(r, ctx, tr))
     if len(d["signals"]):
         tables.append(_signal_table(d["signals"], tr))
     if d["annual"]:
@@ -174,7 +198,7 @@ def render(d: dict[str, Any], ctx, tr) -> Rendered:
     p = r["preset"]
     s1 = tr("events.finding1", n=len(d["replays"]), x=tr.country(p.exporter),
             y=tr.country(r["importer"]), month=tr.month(p.start),
-            product=tr.product(worst.product), before=tr.usd(worst.before_usd / 1000),
+            product=_label(tr, ctx, worst.product), before=tr.usd(worst.before_usd / 1000),
             after=tr.usd(worst.after_usd / 1000), change=tr.pct(abs(worst.change)))
     gain = r["gainers"].set_index("product")
     if worst.product in gain.index and pd.notna(worst.share_before):
@@ -202,6 +226,10 @@ def render(d: dict[str, Any], ctx, tr) -> Rendered:
         cites.append(tr("cite.comtrade_chn"))
     return Rendered(key=KEY, number=0, title="", finding=[s1, s2], charts=charts,
                     tables=tables, notes=notes, citation=" ".join(cites))
+
+
+def _source_key(r: dict) -> str:
+    return "kcs" if "Korea Customs" in r["source"] else "comtrade_chn"
 
 
 def _gainers_text(text: str, tr) -> str:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from straits.report.charts import PALETTE, hbar_chart
+from straits.charts import Bar
+from straits.report.figures import PAIR, bars
 from straits.report.model import Rendered, Table
 
 KEY = "mutual"
@@ -19,9 +20,7 @@ TOP = 3
 
 def compute(ctx) -> dict[str, Any]:
     """Dependent products each way and the per-direction balance, report year."""
-    from straits.security.mutual import mutual
-
-    m = mutual(ctx.s, ctx.a, ctx.b, year=ctx.year, top=TOP)
+    m = ctx.s.mutual(ctx.a, ctx.b, year=ctx.year, top=TOP)
     return {"ab": m.a_on_b, "ba": m.b_on_a, "balance": m.balance.set_index("importer")}
 
 
@@ -38,15 +37,16 @@ def _table(df, tr, partner: str) -> Table:
 def render(d: dict[str, Any], ctx, tr) -> Rendered:
     """Share bars both ways, one table per direction, finding."""
     a, b = tr.country(ctx.a), tr.country(ctx.b)
-    bars, colors = [], []
-    for i, (key, imp_, par) in enumerate((("ab", ctx.a, ctx.b), ("ba", ctx.b, ctx.a))):
-        for r in d[key].itertuples(index=False):
-            bars.append((tr("mutual.bar", x=tr.country(imp_), y=tr.country(par),
-                            product=tr.product(r.product)), float(r.partner_share)))
-            colors.append(PALETTE[i])
-    chart = hbar_chart(bars, x_label=tr("mutual.axis", year=ctx.year),
-                       value_format=lambda v: tr.pct(v, 0), colors=colors,
-                       title=tr("mutual.chart", year=ctx.year), label_width=330, x_max=1.0)
+    rows = [Bar(tr("mutual.bar", x=tr.country(imp_), y=tr.country(par),
+                   product=tr.product(r.product)), float(r.partner_share),
+                tr.pct(r.partner_share, 0), tr("dir.exports", x=tr.country(par), y=tr.country(imp_)))
+            for key, imp_, par in (("ab", ctx.a, ctx.b), ("ba", ctx.b, ctx.a))
+            for r in d[key].itertuples(index=False)]
+    chart = bars(tr, rows, title=tr("mutual.chart", year=ctx.year),
+                 x_title=tr("mutual.axis", year=ctx.year), source=ctx.s.citation(),
+                 unit="fraction (0-1)", share=True,
+                 colors={tr("dir.exports", x=b, y=a): PAIR["a"],
+                         tr("dir.exports", x=a, y=b): PAIR["b"]})
     tables = []
     for key, imp_, par in (("ab", ctx.a, ctx.b), ("ba", ctx.b, ctx.a)):
         t = _table(d[key], tr, par)

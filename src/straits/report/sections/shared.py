@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from straits.report.charts import PALETTE, hbar_chart
+from straits.charts import Bar
+from straits.report.figures import PAIR, bars
 from straits.report.model import Missing, Rendered, Table
 
 KEY = "shared"
@@ -20,9 +21,7 @@ TOP_ROWS = 8
 
 def compute(ctx) -> dict[str, Any] | Missing:
     """Shared-dependence table for the report year."""
-    from straits.security.mutual import shared_dependence
-
-    sd = shared_dependence(ctx.s, ctx.a, ctx.b, on=ctx.third, year=ctx.year)
+    sd = ctx.s.shared_dependence(ctx.a, ctx.b, on=ctx.third, year=ctx.year)
     return {"table": sd.reset_index(drop=True)}
 
 
@@ -51,16 +50,12 @@ def render(d: dict[str, Any], ctx, tr) -> Rendered:
                         finding=[tr("shared.finding_none", a=a, b=b, c=c, year=ctx.year)],
                         citation=tr("cite.baci", release=ctx.s.citation()))
     top = sd.head(TOP_ROWS)
-    bars, colors = [], []
-    for r in top.itertuples(index=False):
-        bars.append((f"{tr.product(r.product)} · {a}", float(r.a_on_share)))
-        colors.append(PALETTE[0])
-        bars.append((f"{tr.product(r.product)} · {b}", float(r.b_on_share)))
-        colors.append(PALETTE[1])
-    chart = hbar_chart(bars, x_label=tr("shared.axis", c=c, year=ctx.year),
-                       value_format=lambda v: tr.pct(v, 0), colors=colors,
-                       title=tr("shared.chart", c=c, year=ctx.year), label_width=330,
-                       x_max=1.0)
+    rows = [Bar(f"{tr.product(r.product)} · {x}", float(v), tr.pct(v, 0), x)
+            for r in top.itertuples(index=False)
+            for x, v in ((a, r.a_on_share), (b, r.b_on_share))]
+    chart = bars(tr, rows, title=tr("shared.chart", c=c, year=ctx.year),
+                 x_title=tr("shared.axis", c=c, year=ctx.year), source=ctx.s.citation(),
+                 unit="fraction (0-1)", share=True, colors={a: PAIR["a"], b: PAIR["b"]})
     rows = [[tr.product(r.product), tr.pct(r.a_on_share), tr.pct(r.b_on_share),
              tr.pct(r.a_coverage_by_b), tr.pct(r.b_coverage_by_a),
              _alternatives(r.alternatives, tr)]
