@@ -140,6 +140,17 @@ def test_cli_lang_all_writes_three_files(tmp_path, session):
         assert f'lang="{lang}"' in text
 
 
+def test_cli_makes_the_output_folder(tmp_path, session):
+    out = tmp_path / "new" / "folder" / "r.html"
+    res = CliRunner().invoke(app, ["report", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.read_text("utf-8").startswith("<!DOCTYPE html>")
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    res = CliRunner().invoke(app, ["report", "--out", str(blocked / "r.html")])
+    assert res.exit_code == 2 and "cannot create its folder" in res.output
+
+
 def test_cli_errors_cleanly(tmp_path, monkeypatch):
     r = CliRunner().invoke(app, ["report", "--lang", "xx", "--out", str(tmp_path / "r.html")])
     assert r.exit_code == 2 and "lang" in r.output

@@ -31,13 +31,20 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write the economic-security report for a pair of economies (default KOR JPN).
 
-        One HTML file per language that opens offline: charts inline, no external request.
-        Sections whose data or engine are missing say what to ingest.
+        One HTML file per language that opens offline: charts (Vega-Lite, rendered to SVG)
+        inline, no external request. Every number comes from the engines on the warehouse's
+        data (--db, else the embedded default); sections whose data or engine are missing say
+        what to ingest. --year omitted means the latest loaded year.
         """
+        from straits.errors import StraitsError
         from straits.report.build import build_report, output_paths, parse_langs
         from straits.report.pdf import find_chromium, html_to_pdf
 
         langs = parse_langs(lang)
+        try:  # a folder that cannot be made is a clear error before the work, not a traceback
+            out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StraitsError(f"--out {out}: cannot create its folder ({exc.strerror}).") from None
         if pdf:
             find_chromium()  # fail before the work if the browser is missing
         with open_session(db) as s:

@@ -18,6 +18,7 @@ from straits.charts import Point
 from straits.errors import DataNotLoadedError
 from straits.report.figures import lines
 from straits.report.model import Missing, Rendered, Table
+from straits.report.pairs import pairs
 
 KEY = "events"
 SOURCES: tuple[str, ...] = ()
@@ -169,7 +170,7 @@ def _table(r: dict, ctx, tr) -> Table:
         ])
     p = r["preset"]
     return Table(
-        headers=[tr("col.product"), tr("events.col_before"), tr("events.col_after"),
+        headers=[tr("col.product_line"), tr("events.col_before"), tr("events.col_after"),
                  tr("col.change"), tr("events.col_share_before"), tr("events.col_share_after"),
                  tr("events.col_gainer")],
         rows=rows, numeric=[False, True, True, True, True, True, False],
@@ -232,17 +233,9 @@ def _source_key(r: dict) -> str:
     return "kcs" if "Korea Customs" in r["source"] else "comtrade_chn"
 
 
-def _gainers_text(text: str, tr) -> str:
-    """``'USA +0.005; CHL +0.003'`` (share changes) -> localized names and points."""
-    out = []
-    for item in str(text or "").split(";"):
-        parts = item.strip().split()
-        if len(parts) == 2:
-            try:
-                v = float(parts[1])
-            except ValueError:
-                continue
-            out.append(f"{tr.country(parts[0])} {tr.pp(v)}")
+def _gainers_text(cell: object, tr) -> str:
+    """The engine's largest share gains (suppliers, share changes) as names and points."""
+    out = [f"{tr.country(c)} {tr.pp(v)}" for c, v in pairs(cell, percent_text=False)]
     return tr("sep.list").join(out) or "–"
 
 
@@ -270,7 +263,7 @@ def _signal_table(sig: pd.DataFrame, tr) -> Table:
              tr.signed_pct(r.change) if pd.notna(r.change) else "–",
              tr.pct(r.share) if pd.notna(r.share) else "–"]
             for r in sig.sort_values(["order", "period"]).itertuples(index=False)]
-    return Table(headers=[tr("events.col_event"), tr("events.col_month"), tr("col.product"),
+    return Table(headers=[tr("events.col_event"), tr("events.col_month"), tr("col.product_line"),
                           tr("events.col_supplier"), tr("events.col_signal"),
                           tr("col.change"), tr("events.col_share")],
                  rows=rows, numeric=[False, False, False, False, False, True, True],

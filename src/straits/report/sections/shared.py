@@ -12,6 +12,7 @@ from typing import Any
 from straits.charts import Bar
 from straits.report.figures import PAIR, bars
 from straits.report.model import Missing, Rendered, Table
+from straits.report.pairs import pairs
 
 KEY = "shared"
 SOURCES = ("baci",)
@@ -25,19 +26,9 @@ def compute(ctx) -> dict[str, Any] | Missing:
     return {"table": sd.reset_index(drop=True)}
 
 
-def _alternatives(text: str, tr) -> str:
-    """``'VNM 5.9%; PHL 5.7%'`` -> localized names with localized percentages."""
-    out = []
-    for item in str(text or "").split(";"):
-        parts = item.strip().split()
-        if len(parts) == 2 and parts[1].endswith("%"):
-            try:
-                out.append(f"{tr.country(parts[0])} {tr.pct(float(parts[1][:-1]) / 100)}")
-                continue
-            except ValueError:
-                pass
-        if item.strip():
-            out.append(item.strip())
+def _alternatives(cell: object, tr) -> str:
+    """The engine's other large exporters with their world shares, localised."""
+    out = [f"{tr.country(c)} {tr.pct(v)}" for c, v in pairs(cell, percent_text=True)]
     return tr("sep.list").join(out) or "–"
 
 
