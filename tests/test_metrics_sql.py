@@ -20,6 +20,7 @@ from straits.warehouse.backend import to_dialect
 from straits.warehouse.query import Query
 
 ODD = "8112'9; DROP TABLE flows; --"
+BOTH = ("exports", "imports")
 
 
 def _builders(src, products):
@@ -50,7 +51,7 @@ def _sorted(t: pa.Table) -> list:
 
 
 def test_builders_bind_values_and_transpile(wh):
-    for query in _builders(aggregates.ensure(wh, [2024]), [ODD]):
+    for query in _builders(aggregates.ensure(wh, [2024], BOTH), [ODD]):
         assert isinstance(query, Query)
         assert ODD not in query.sql and "2024" not in query.sql
         assert wh.arrow(query).num_rows == 0, query.name   # the odd code matches nothing
@@ -58,7 +59,7 @@ def test_builders_bind_values_and_transpile(wh):
 
 
 def test_memory_and_inline_sources_agree(wh):
-    mem = aggregates.ensure(wh, [2024])
+    mem = aggregates.ensure(wh, [2024], BOTH)
     assert mem.where in ("memory", "warehouse")
     for a, b in zip(_builders(mem, None), _builders(aggregates.INLINE, None), strict=True):
         ta, tb = wh.arrow(a), wh.arrow(b)
@@ -67,7 +68,7 @@ def test_memory_and_inline_sources_agree(wh):
 
 
 def test_aggregates_match_the_flows(wh):
-    src = aggregates.ensure(wh, [2023, 2024])
+    src = aggregates.ensure(wh, [2023, 2024], BOTH)
     x = wh.arrow(Query("t", f"SELECT year, exporter, product, value_kusd FROM {src.exports}"
                             " WHERE year = 2024")).to_pandas()
     m = wh.arrow(Query("t", f"SELECT * FROM {src.imports} WHERE year = 2024")).to_pandas()
@@ -101,16 +102,16 @@ def test_built_once_and_rebuilt_after_a_reingest(tmp_path):
 
     with straits.open(tmp_path / "t.duckdb") as w:   # writable: a re-ingest of 2020
         wh = w.backend
-        assert aggregates.ensure(wh, [2020, 2021]).where == "memory"
+        assert aggregates.ensure(wh, [2020, 2021], BOTH).where == "memory"
         builds = "SELECT name, year, ingest_key FROM straits_mem.agg_builds ORDER BY 1, 2"
         first = w.con.execute(builds).fetchall()
         assert len(first) == 4
-        aggregates.ensure(wh, [2020])                  # current: nothing rebuilt
+        aggregates.ensure(wh, [2020], BOTH)                  # current: nothing rebuilt
         assert w.con.execute(builds).fetchall() == first
         w.con.execute("UPDATE flows SET value_kusd = 99 WHERE year = 2020 AND exporter = 410")
         w.con.execute("UPDATE releases SET loaded_at = now() + INTERVAL 1 DAY WHERE year = 2020")
         wh.invalidate()
-        src = aggregates.ensure(wh, [2020, 2021])
+        src = aggregates.ensure(wh, [2020, 2021], BOTH)
         after = w.con.execute(builds).fetchall()
         assert [r for r in after if r[1] == 2021] == [r for r in first if r[1] == 2021]
         assert [r[2] for r in after if r[1] == 2020] != [r[2] for r in first if r[1] == 2020]
@@ -121,7 +122,7 @@ def test_built_once_and_rebuilt_after_a_reingest(tmp_path):
 
 def test_read_only_warehouse_gets_memory_tables(session):
     assert session.read_only
-    assert aggregates.ensure(session.backend, [2024]).where in ("memory", "warehouse")
+    assert aggregates.ensure(session.backend, [2024], BOTH).where in ("memory", "warehouse")
 
 
 @pytest.mark.parametrize("bad", ["EU27,DEU", "KOR+JPN,KOR"])
@@ -130,3 +131,21 @@ def test_overlapping_parties_are_refused(bad):
 
     with pytest.raises(ParameterError, match="do not overlap"):
         parties(bad, param="importer", func="t")
+
+
+def test_only_the_tables_asked_for_are_built(tmp_path):
+    from tests._tiny import tiny_warehouse
+
+    s = tiny_warehouse(tmp_path / "t.duckdb", [(410, "KOR"), (392, "JPN")],
+                       {2020: [(410, 392, "811292", 10.0)]}, {"811292": "x"})
+    try:
+        src = aggregates.ensure(s.backend, [2020])            # what RCA and ECI need
+        assert src.exports == aggregates.MEMORY.exports
+        assert src.imports == aggregates.INLINE.imports       # not built: read inline
+        names = s.backend.arrow(Query("t", "SELECT DISTINCT name FROM straits_mem.agg_builds"))
+        assert names.column("name").to_pylist() == ["agg_exports"]
+        both = aggregates.ensure(s.backend, [2020], BOTH)
+        assert (both.exports, both.imports) == (aggregates.MEMORY.exports,
+                                                aggregates.MEMORY.imports)
+    finally:
+        s.close()

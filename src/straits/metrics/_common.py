@@ -138,9 +138,10 @@ def parties(spec: Spec, *, param: str, func: str) -> Parties | None:
                    blocs=tuple(p.label for p in found if p.is_bloc))
 
 
-def source(wh: Warehouse, yrs: Sequence[int]) -> aggregates.Source:
-    """The exporter and importer aggregates of ``yrs``, built on first use."""
-    return aggregates.ensure(wh, yrs)
+def source(wh: Warehouse, yrs: Sequence[int],
+           need: Sequence[str] = ("exports",)) -> aggregates.Source:
+    """The aggregates ``need`` (``exports``, ``imports``) of ``yrs``, built on first use."""
+    return aggregates.ensure(wh, yrs, need)
 
 
 def release(wh: Warehouse, yrs: Sequence[int]) -> str | None:

@@ -91,7 +91,7 @@ def concentration(
                               parties=named.table, labels=named.labels_table,
                               by_party=bool(by_importer))
     elif by_importer and lvl == "hs6":
-        sql = q.concentration_by_importer(c.source(wh, yrs), years=yrs, products=prods)
+        sql = q.concentration_by_importer(c.source(wh, yrs, ("imports",)), years=yrs, products=prods)
     elif by_importer:
         sql = q.concentration_every_importer(years=yrs, level=lvl, products=prods)
     else:

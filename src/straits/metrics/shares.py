@@ -58,7 +58,7 @@ def totals(
     prods = c.products(wh, product, "totals")
     named = c.parties(country, param="country", func="totals")
     if named is None:
-        sql = q.totals(c.source(wh, yrs), years=yrs, level=lvl, products=prods)
+        sql = q.totals(c.source(wh, yrs, ("exports", "imports")), years=yrs, level=lvl, products=prods)
     else:
         sql = q.party_totals(years=yrs, level=lvl, products=prods, parties=named.table,
                              labels=named.labels_table)

@@ -146,8 +146,8 @@ def _prefix(db: str | None) -> str:
     return f"{db}." if db else ""
 
 
-def _built(cur, db: str | None, want: dict[int, str]) -> set[int]:
-    """Years of ``want`` whose two tables in ``db`` hold rows of the current ingest."""
+def _built(cur, db: str | None, want: dict[int, str]) -> dict[str, set[int]]:
+    """Table -> the years of ``want`` it holds rows of the current ingest for, in ``db``."""
     if db:
         exists = cur.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = $db "
                              "AND table_name = 'agg_builds'", {"db": db}).fetchall()[0][0]
@@ -155,17 +155,17 @@ def _built(cur, db: str | None, want: dict[int, str]) -> set[int]:
         exists = cur.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = "
                              "current_database() AND table_name = 'agg_builds'").fetchall()[0][0]
     if not exists:
-        return set()
+        return {}
     rows = cur.execute(f"SELECT name, year, ingest_key FROM {_prefix(db)}agg_builds").fetchall()
-    have: dict[int, set[str]] = {}
-    for name, year, key in rows:
+    have: dict[str, set[int]] = {}
+    for name, year, key in rows:  # one row per table and year
         if want.get(int(year)) == key:
-            have.setdefault(int(year), set()).add(name)
-    return {y for y, names in have.items() if names >= set(BUILDS)}
+            have.setdefault(name, set()).add(int(year))
+    return have
 
 
-def build(con, db: str | None, years: dict[int, str]) -> None:
-    """(Re)build both tables in database ``db`` for ``years`` (year -> ingest key).
+def build(con, db: str | None, years: dict[int, str], names: Sequence[str] = tuple(BUILDS)) -> None:
+    """(Re)build tables ``names`` in database ``db`` for ``years`` (year -> ingest key).
 
     Old rows of those years are deleted first; one transaction, so a failure leaves the
     previous rows. ``db`` is ``straits_mem``, or None for the warehouse file itself (the
@@ -179,12 +179,12 @@ def build(con, db: str | None, years: dict[int, str]) -> None:
             if stmt.strip():
                 cur.execute(stmt)
         ys = sorted(years)
-        for name, select in BUILDS.items():
+        for name in names:
             cur.execute(f"DELETE FROM {db}{name} WHERE list_contains($years, year)",
                         {"years": ys})
             cur.execute(f"DELETE FROM {db}agg_builds WHERE name = $n AND "
                         "list_contains($years, year)", {"n": name, "years": ys})
-            cur.execute(f"INSERT INTO {db}{name} {select}", {"years": ys})
+            cur.execute(f"INSERT INTO {db}{name} {BUILDS[name]}", {"years": ys})
             cur.execute(f"""INSERT INTO {db}agg_builds
 SELECT $n, k.year, k.key, count(t.year), now()
 FROM (SELECT unnest($years) AS year, unnest($keys) AS key) AS k
@@ -199,30 +199,45 @@ GROUP BY k.year, k.key""",
         cur.close()
 
 
-def ensure(wh: Warehouse, years: Sequence[int]) -> Source:
-    """Make the aggregates of ``years`` current and say where to read them.
+_FRAGMENTS = {"warehouse": STORED, "memory": MEMORY, "inline": INLINE}
 
-    Returns :data:`STORED` when the warehouse file already holds current rows for every
-    year asked, else builds the missing or stale years into the connection's in-memory
-    database and returns :data:`MEMORY`; :data:`INLINE` on an engine without a DuckDB
-    connection. Years that are not loaded are left to the caller's own check.
+
+def ensure(wh: Warehouse, years: Sequence[int], need: Sequence[str] = ("exports",)) -> Source:
+    """Make the aggregates ``need`` (``exports``, ``imports``) of ``years`` current.
+
+    Returns where to read each from: the warehouse file when it holds current rows for every
+    year asked, else the connection's in-memory database, where the missing or stale years
+    are built now (only the tables asked for: the importer table costs more to build). A
+    table not asked for reads as an inline sub-query, as everything does on an engine without
+    a DuckDB connection. Years that are not loaded are left to the caller's own check.
     """
     con = _con(wh)
-    if con is None:
-        return INLINE
-    keys = ingest_keys(wh)
+    keys = ingest_keys(wh) if con is not None else {}
     want = {int(y): keys[int(y)] for y in years if int(y) in keys}
-    if not want:
+    if con is None or not want:
         return INLINE
+    place = {"exports": "inline", "imports": "inline"}
     with _LOCK:  # one build at a time per process (server threads share a connection)
         cur = con.cursor()
         try:
-            if _built(cur, None, want) >= set(want):
-                return STORED
-            cur.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {MEMORY_DB} (READ_WRITE)")
-            stale = {y: k for y, k in want.items() if y not in _built(cur, MEMORY_DB, want)}
+            stored = _built(cur, None, want)
+            missing = []
+            for n in need:
+                if stored.get(f"agg_{n}", set()) >= set(want):
+                    place[n] = "warehouse"
+                else:
+                    missing.append(n)
+            if missing:
+                cur.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {MEMORY_DB} (READ_WRITE)")
+                mem = _built(cur, MEMORY_DB, want)
         finally:
             cur.close()
-        if stale:
-            build(con, MEMORY_DB, stale)
-    return MEMORY
+        for n in missing:
+            stale = {y: k for y, k in want.items() if y not in mem.get(f"agg_{n}", set())}
+            if stale:
+                build(con, MEMORY_DB, stale, [f"agg_{n}"])
+            place[n] = "memory"
+    where = ("memory" if "memory" in place.values() else
+             "warehouse" if "warehouse" in place.values() else "inline")
+    return Source(_FRAGMENTS[place["exports"]].exports, _FRAGMENTS[place["imports"]].imports,
+                  where)
