@@ -27,19 +27,25 @@ stay. Where they live: tables in the warehouse file when they are there and curr
 is also what a read-only warehouse gets. An engine that cannot hold tables (Spark) gets the
 same sums as inline sub-queries over ``flows``.
 
-How a query reads them. Call :func:`ensure` with the warehouse and the years, and splice the
-returned :class:`Source`'s ``exports`` / ``imports`` text into ``FROM`` (it is one of three
-constant strings, never caller text)::
+How a query reads them. Call :func:`ensure` with the warehouse, the years and the tables
+you need, and splice the returned :class:`Source`'s ``exports`` / ``imports`` text into
+``FROM`` (each is one of three constant strings, never caller text)::
 
-    src = aggregates.ensure(wh, years)
+    src = aggregates.ensure(wh, years, ("exports", "imports"))
     sql = f"SELECT i.importer, i.product, i.import_kusd FROM {src.imports} AS i WHERE ..."
 
-For the security engine's no-bloc dependency screen: ``imp`` (import sum, count, HHI, top
-supplier and share per importer x product) is one row of ``agg_imports``
-(``n_suppliers``, ``import_sumsq_kusd2 / import_kusd^2``, ``top_exporter``,
-``top_kusd / import_kusd``), and ``ex`` (exports per exporter x product, hence the world
-export HHI) is ``agg_exports``; both are keyed by BACI codes, HS6, with ``year``. Bloc
-screens still need the flows (members merged, intra-bloc trade dropped).
+A table you did not ask for reads as an inline sub-query (correct, just not pre-summed).
+
+For the security engine's no-bloc dependency screen (``security_sql.dependency_screen``):
+its ``imp`` CTE (import sum, count, HHI, top supplier and share per importer x product) is
+one row of ``agg_imports`` (``import_kusd``, ``n_suppliers``,
+``import_sumsq_kusd2 / (import_kusd * import_kusd)``, ``top_exporter``,
+``top_kusd / import_kusd``), and its ``ex`` CTE (exports per exporter x product, hence
+``wld``, the world export HHI) is ``agg_exports``; both are keyed by BACI codes, HS6, with
+``year``, over flows with a value > 0 (imports) or all flows (exports). So the screen
+becomes ``ensure(wh, years, ("exports", "imports"))`` and two ``FROM`` swaps, the persistence
+window included (one row per year). Bloc screens still need the flows (members merged,
+intra-bloc trade dropped); ``metrics_sql`` shows that pattern (``party_map``).
 """
 
 from __future__ import annotations
