@@ -11,11 +11,17 @@ Times (best and median of ``--repeat`` runs, seconds; no asserts):
   eci_year             ECI+PCI from the loaded year (aggregation query included)
   concentration_year   HHI of every product; shares_year every exporter's world share
   eci_3years           ECI+PCI for three 11M-flow years (``--db3``, if present)
+With ``--db10`` (a 10-year warehouse from bench/generate_baci.py, 110M flows), in a fresh
+process each so the first-use cost is its own:
+  agg_first_use        building the exporter (and importer) aggregates of the ten years
+  eci_10years_warm     ECI+PCI for the ten years once the aggregates exist
+  eci_10years_inline   the same summing the flows on every call (the 0.1 engine's way)
+  one_year_warm        rca / concentration / shares of one year once the aggregates exist
 The matrix is the exporter x product aggregate of the 2030 flows (the same one eci_year
 builds). Agreement of the three ECI vectors is printed as a Spearman correlation.
 
 Usage: ``python bench/bench_metrics.py [--db /tmp/straits-bench/full.duckdb] [--repeat 5]
-[--db3 /tmp/straits-bench-security/three.duckdb] [--skip-growthlab]``
+[--db3 /tmp/straits-bench-security/three.duckdb] [--skip-growthlab] [--db10 PATH [--only10]]``
 """
 
 from __future__ import annotations
@@ -71,13 +77,71 @@ def growthlab_eci(long: pd.DataFrame):
     return out.groupby("loc")["eci"].first()
 
 
+TEN = """
+import json, sys, time
+import straits
+from straits.metrics.complexity import complexity
+from straits.metrics.concentration import concentration
+from straits.metrics.rca import rca
+from straits.metrics.shares import market_shares
+from straits.warehouse import aggregates
+db, repeat, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+def timed(fn, n):
+    runs = []
+    for _ in range(n):
+        t0 = time.perf_counter(); fn(); runs.append(time.perf_counter() - t0)
+    runs.sort()
+    return {"best_s": round(runs[0], 3), "median_s": round(runs[len(runs) // 2], 3)}
+out = {}
+with straits.open(db, read_only=True) as s:
+    wh, ys = s.backend, s.years()
+    if mode == "first":
+        t0 = time.perf_counter(); src = aggregates.ensure(wh, ys)
+        out["agg_first_use_exports"] = {"seconds": round(time.perf_counter() - t0, 2),
+                                        "where": src.where, "years": len(ys)}
+        t0 = time.perf_counter(); src = aggregates.ensure(wh, ys, ("exports", "imports"))
+        out["agg_first_use_imports"] = {"seconds": round(time.perf_counter() - t0, 2),
+                                        "where": src.where}
+        out["eci_10years_warm"] = timed(lambda: complexity(wh, year=ys), repeat)
+        y = ys[-1]
+        out["one_year_warm"] = {
+            "rca": timed(lambda: rca(wh, year=y), repeat),
+            "concentration": timed(lambda: concentration(wh, year=y), repeat),
+            "concentration_by_importer": timed(
+                lambda: concentration(wh, year=y, by_importer=True), repeat),
+            "shares": timed(lambda: market_shares(wh, year=y), repeat)}
+    else:  # what every call cost before the aggregates: sum the flows each time
+        aggregates.ensure = lambda wh, years, need=("exports",): aggregates.INLINE
+        out["eci_10years_inline"] = timed(lambda: complexity(wh, year=ys), repeat)
+print(json.dumps(out))
+"""
+
+
+def ten_years(db: str, repeat: int) -> dict:
+    """The 10-year figures, each mode in a fresh process (cold aggregates, own memory)."""
+    import subprocess
+    import sys
+
+    res = {}
+    for mode in ("first", "inline"):
+        out = subprocess.run([sys.executable, "-c", TEN, db, str(repeat), mode],
+                             capture_output=True, text=True, check=True)
+        res.update(json.loads(out.stdout.strip().splitlines()[-1]))
+    return res
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", default="/tmp/straits-bench/full.duckdb")
     ap.add_argument("--db3", default="/tmp/straits-bench-security/three.duckdb")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--skip-growthlab", action="store_true")
+    ap.add_argument("--db10", default=None)
+    ap.add_argument("--only10", action="store_true")
     args = ap.parse_args()
+    if args.db10 and args.only10:
+        print(json.dumps(ten_years(args.db10, args.repeat), indent=1))
+        return
     res: dict[str, dict] = {}
     with straits.open(args.db, read_only=True) as s:
         year = s.latest_year()
@@ -117,6 +181,8 @@ def main() -> None:
                 res["eci_3years"]["years"] = len(ys)
         except Exception as exc:  # another process may hold the file open for writing
             res["eci_3years"] = {"skipped": str(exc)[:120]}
+    if args.db10:
+        res.update(ten_years(args.db10, args.repeat))
     res["machine"] = {"python": platform.python_version(), "cpus": __import__("os").cpu_count()}
     print(json.dumps(res, indent=1))
 
