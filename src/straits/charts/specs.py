@@ -17,8 +17,9 @@ SCHEMA = f"https://vega.github.io/schema/vega-lite/v{VL_VERSION.split('.')[0]}.j
 PALETTE = ("#1f4e79", "#c0392b", "#2e8b57", "#d68910", "#7d3c98", "#5d6d7e", "#17a589")
 INK, MUTED, GRID = "#2b2f36", "#6b7280", "#e3e6ea"
 WIDTH = 720
-FONT = ("system-ui, -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans CJK KR', "
-        "'Noto Sans CJK JP', sans-serif")
+#: One generic family: a list of named fonts doubles vl-convert's time per chart. The page
+#: sets the real fonts per language (the report's CSS styles ``svg.chart text``).
+FONT = "sans-serif"
 
 
 @dataclass(frozen=True)
