@@ -16,8 +16,7 @@ def tiny_warehouse(
 ):
     """Write a warehouse with the given countries, flows (exporter, importer, product, kUSD)
     and products, then return it opened read-only (the caller closes it)."""
-    with straits.open(path) as s:
-        con = s.con
+    with straits.open(path) as s, s.writing("tiny test warehouse") as con:
         con.executemany("INSERT INTO countries VALUES (?, ?, NULL, ?, ?, TRUE)",
                         [(c, iso, iso, iso) for c, iso in countries])
         for year, flows in flows_by_year.items():

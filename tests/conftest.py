@@ -8,7 +8,20 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("STRAITS_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+def _find_shared() -> Path:
+    """``$STRAITS_SHARED_DATA``, else ``shared/data`` beside the clone (or beside its folder,
+    for a worktree such as /work/wt/NAME next to /work/shared)."""
+    if os.environ.get("STRAITS_SHARED_DATA"):
+        return Path(os.environ["STRAITS_SHARED_DATA"])
+    for base in (REPO.parent, REPO.parent.parent):
+        if (base / "shared" / "data").is_dir():
+            return base / "shared" / "data"
+    return REPO.parent / "shared" / "data"
+
+
+SHARED = _find_shared()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -11,14 +11,13 @@ from hypothesis import strategies as st
 import straits
 from straits.errors import DataNotLoadedError
 from straits.feed.mirror import monthly_mirror
-from straits.warehouse.backend import DuckDBBackend, connect
+from straits.warehouse import write
+from straits.warehouse.backend import DuckDBBackend
 from straits.warehouse.reporter_load import COLUMNS, ensure_schema
 
 
 def _warehouse(tmp_path, imports, exports, *, hsk=None):
     """reporter_flows with KOR's monthly imports from JPN (CIF) and JPN's exports (FOB)."""
-    con = connect(tmp_path / "m.duckdb")
-    ensure_schema(con)
     frames = []
     for reporter, partner, flow, basis, values, cls, level, code in (
         ("KOR", "JPN", "import", "cif", imports, "HS", 6, "281111"),
@@ -35,9 +34,11 @@ def _warehouse(tmp_path, imports, exports, *, hsk=None):
             "source": f"{reporter}-{cls}.csv", "dataset": "test"}))
     df = pd.concat(frames)
     df = df[df["value_usd"] > 0]  # months without trade have no row, as in Comtrade
-    con.register("df", df[COLUMNS])
-    con.execute("INSERT INTO reporter_flows SELECT * FROM df")
-    return DuckDBBackend(con)
+    with write.writing(tmp_path / "m.duckdb") as con:
+        ensure_schema(con)
+        con.register("df", df[COLUMNS])
+        con.execute("INSERT INTO reporter_flows SELECT * FROM df")
+    return DuckDBBackend.open(tmp_path / "m.duckdb")
 
 
 def test_hand_computed_gaps_lag_and_flags(tmp_path):

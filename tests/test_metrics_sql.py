@@ -108,9 +108,9 @@ def test_built_once_and_rebuilt_after_a_reingest(tmp_path):
         assert len(first) == 4
         aggregates.ensure(wh, [2020], BOTH)                  # current: nothing rebuilt
         assert w.con.execute(builds).fetchall() == first
-        w.con.execute("UPDATE flows SET value_kusd = 99 WHERE year = 2020 AND exporter = 410")
-        w.con.execute("UPDATE releases SET loaded_at = now() + INTERVAL 1 DAY WHERE year = 2020")
-        wh.invalidate()
+        with w.writing("re-ingest 2020") as con:  # every write goes through the writer
+            con.execute("UPDATE flows SET value_kusd = 99 WHERE year = 2020 AND exporter = 410")
+            con.execute("UPDATE releases SET loaded_at = now() + INTERVAL 1 DAY WHERE year = 2020")
         src = aggregates.ensure(wh, [2020, 2021], BOTH)
         after = w.con.execute(builds).fetchall()
         assert [r for r in after if r[1] == 2021] == [r for r in first if r[1] == 2021]

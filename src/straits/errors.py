@@ -56,6 +56,36 @@ class DownloadError(StraitsError, OSError):
     """A download failed or did not match its expected size or checksum."""
 
 
+class WarehouseError(StraitsError, OSError):
+    """The warehouse file cannot be used: not a DuckDB file, missing folder, no permission.
+
+    Raised when the file is opened, before any query, so the message names the path and what
+    to do instead of a DuckDB error text.
+    """
+
+
+class WarehouseLockedError(StraitsError, RuntimeError):
+    """Another writer holds the warehouse's lock (see :mod:`straits.warehouse.write`).
+
+    ``holder`` is what the lock file records: ``pid``, ``command`` and ``started`` (ISO time),
+    any of which may be missing when the holder has only just taken the lock.
+    """
+
+    def __init__(self, path: object, holder: dict[str, object], waited: float) -> None:
+        self.path = str(path)
+        self.holder = holder
+        who = f"pid {holder['pid']}" if holder.get("pid") else "another process"
+        if holder.get("command"):
+            who += f", command {holder['command']!r}"
+        if holder.get("started"):
+            who += f", since {holder['started']}"
+        waited_text = f" after waiting {waited:g} s" if waited else ""
+        super().__init__(
+            f"{_basename(self.path)} is being written ({who}){waited_text}; retry when it "
+            "finishes, or pass --wait SECONDS (Python: wait=SECONDS) to queue behind it"
+        )
+
+
 class DataQualityWarning(UserWarning):
     """A data oddity Straits handled (and the user may want to know about)."""
 

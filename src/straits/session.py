@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from straits.errors import DataNotLoadedError
+from straits.errors import ParameterError
 from straits.valuechain import thresholds as th
 from straits.warehouse import protocol
-from straits.warehouse.backend import DuckDBBackend, connect
+from straits.warehouse.backend import DuckDBBackend
 from straits.warehouse.query import Query
 
 if TYPE_CHECKING:
@@ -37,7 +37,10 @@ class Session:
         DuckDB file. ``None`` means ``$STRAITS_DB`` if set, else the default warehouse built
         from the embedded datasets on first use.
     read_only : bool
-        Open without write access (several processes may then read one file).
+        Refuse writes, and require the file to exist. Either way the file is opened
+        read-only: writes (ingest, aggregates) go through :mod:`straits.warehouse.write`,
+        which swaps a new file in, and the session then reconnects to it. So any number of
+        sessions and processes read one file while one of them writes.
     backend : Warehouse, optional
         An already open backend (e.g. ``SparkBackend``); ``db`` is then ignored.
     """
@@ -58,9 +61,7 @@ class Session:
 
             db = default_path()
         self.path = Path(db)
-        if read_only and not self.path.exists():
-            raise DataNotLoadedError(f"No warehouse at {self.path}; run `straits ingest` first.")
-        self.backend = DuckDBBackend(connect(self.path, read_only=read_only))
+        self.backend = DuckDBBackend.open(self.path, must_exist=read_only)
 
     # -- plumbing ---------------------------------------------------------------------
     def __enter__(self) -> Session:
@@ -78,8 +79,25 @@ class Session:
 
     @property
     def con(self):
-        """The DuckDB connection (DuckDB backend only; ingest and tests use it)."""
+        """The read-only DuckDB connection (DuckDB backend only; tests read through it)."""
         return self.backend.con  # type: ignore[attr-defined]
+
+    def refresh(self) -> bool:
+        """Reconnect if another process swapped a new warehouse file in (see ``write``)."""
+        return self.backend.refresh()  # type: ignore[attr-defined]
+
+    def writing(self, command: str, *, wait: float = 0.0):
+        """Context manager: a read-write connection on a copy, swapped in on success.
+
+        See :func:`straits.warehouse.write.writing`; the session reconnects afterwards.
+        """
+        self._require_writable()
+        return self.backend.writing(command, wait=wait)  # type: ignore[attr-defined]
+
+    def _require_writable(self) -> None:
+        if self.read_only or not hasattr(self.backend, "writing"):
+            raise ParameterError(f"The warehouse {self.path} was opened read-only; open it "
+                                 "with straits.open(path) to write.")
 
     # -- the Warehouse protocol, forwarded (so a Session can stand where a backend does) --
     @property
@@ -136,7 +154,7 @@ class Session:
 
     # -- ingest -----------------------------------------------------------------------
     def ingest(self, path: str | Path, *, years: str | tuple[int, int] | None = None,
-               progress=None) -> pd.DataFrame:
+               progress=None, wait: float = 0.0, allow_empty: bool = False) -> pd.DataFrame:
         """Load a BACI release (zip or directory) or a reporter file; one summary row each.
 
         A BACI release gives one row per year loaded. Any other file is recognised by its
@@ -145,35 +163,32 @@ class Session:
         An ETO chip-chain folder (``provision.csv``, ``providers.csv``...) replaces the ETO
         tables, and ``wiot_{year}.parquet`` WIOD tables (a file or a folder of them) replace
         those years (:mod:`straits.warehouse.valuechain_load`).
-        Re-ingesting a year or file replaces it; each ingest is one transaction, so a bad file
-        leaves the warehouse as it was.
+        Re-ingesting a year or file replaces it. The write is a copy-on-write swap
+        (:mod:`straits.warehouse.write`): a bad file leaves the warehouse as it was, and
+        readers keep the old state until they reconnect. ``wait`` bounds the seconds spent
+        queueing behind another writer; ``allow_empty`` lets a year file without flows
+        replace a year (otherwise an error).
         """
-        import pandas as pd
+        from straits.warehouse.load import ingest_baci
+        from straits.warehouse.reporter_load import ingest_reporter
 
+        self._require_writable()
         p = Path(path)
-        try:
+        from straits.sources.eto import is_eto_folder
+        from straits.sources.wiod import wiod_files
+
+        if is_eto_folder(p) or wiod_files(p):  # the layouts load_valuechain recognises
             from straits.warehouse.valuechain_load import load_valuechain
 
-            vc = load_valuechain(self.con, p)  # an ETO folder or WIOD tables, else None
-            if vc is not None:
-                return vc
-            if p.is_file() and p.suffix.lower() != ".zip":
-                from straits.warehouse.reporter_load import load_reporter_files
-
-                return load_reporter_files(self.con, [p])
-            from straits.sources.baci import open_release, parse_years
-            from straits.warehouse.load import load_release
-
-            span = parse_years(years) if isinstance(years, str) or years is None else years
-            release = open_release(path)
-            try:
-                rows = load_release(self.con, release, years=span, progress=progress)
-            finally:
-                release.close()
-            return pd.DataFrame(rows, columns=["year", "rows", "value_kusd", "source", "hs",
-                                               "release"])
-        finally:
-            self.backend.invalidate()  # type: ignore[attr-defined]
+            with self.backend.writing(f"ingest {p}", wait=wait) as con:  # type: ignore[attr-defined]
+                out = load_valuechain(con, p)
+        elif p.is_file() and p.suffix.lower() != ".zip":
+            out = ingest_reporter(self.path, p, wait=wait)
+        else:
+            out = ingest_baci(self.path, p, years=years, progress=progress, wait=wait,
+                              allow_empty=allow_empty)
+        self.backend.refresh()  # type: ignore[attr-defined]
+        return out
 
     # -- look-ups ---------------------------------------------------------------------
     def country(self, query: str) -> pd.DataFrame:

@@ -205,26 +205,69 @@ def _command_name(name: str | None, fn: Any) -> str:
     return name or fn.__name__.lower().replace("_", "-")
 
 
+WaitOpt = Annotated[
+    float, typer.Option("--wait", min=0, help="Seconds to wait for another writer of the "
+                        "warehouse to finish (default 0: fail at once, naming it).")
+]
+
+
 class StraitsGroup(_FastParams, TyperGroup):
-    """Click group that turns any StraitsError into a one-line message and exit code 2."""
+    """Click group that turns every expected failure into ``Error: ...`` and exit code 2."""
 
     def invoke(self, ctx):  # noqa: D102
-        from straits.errors import StraitsError
-
         try:
             return super().invoke(ctx)
-        except StraitsError as exc:
-            typer.echo(f"Error: {exc}", err=True)
-            raise typer.Exit(2) from None
+        except Exception as exc:
+            mapped = error_exit(exc)
+            if mapped is None:
+                raise
+            code, message = mapped
+            typer.echo(f"Error: {message}", err=True)
+            raise typer.Exit(code) from None
+
+
+def error_exit(exc: BaseException) -> tuple[int, str] | None:
+    """The one error mapping of the CLI: ``(exit code, message)``, or None to re-raise.
+
+    Straits errors, unreadable or locked files and exhausted resources exit 2 with their
+    message (the user can act on it). Click's own exits pass through. Anything else is a bug:
+    exit 1 with a one-line message; ``STRAITS_DEBUG=1`` re-raises it to show the traceback.
+    """
+    import os
+
+    import duckdb
+
+    from straits.errors import StraitsError
+
+    # Exits, usage errors and aborts of the CLI framework (Typer vendors its own Click).
+    if type(exc).__module__.split(".")[0] in ("typer", "click"):
+        return None
+    if isinstance(exc, StraitsError):
+        return 2, str(exc)
+    if isinstance(exc, UnicodeDecodeError):
+        return 2, f"a file is not UTF-8 text ({exc.reason} at byte {exc.start})"
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        return 2, f"{exc.strerror or exc}{where}"
+    if isinstance(exc, MemoryError | duckdb.OutOfMemoryException):
+        return 2, "out of memory; close other programs or load fewer years at once (--years)"
+    if isinstance(exc, duckdb.IOException):
+        return 2, f"warehouse I/O failed: {exc}"
+    if os.environ.get("STRAITS_DEBUG"):
+        return None
+    return 1, (f"internal error ({type(exc).__name__}: {exc}); please report it with the "
+               "command you ran (STRAITS_DEBUG=1 shows the traceback)")
 
 
 def open_session(db: Path | None, *, write: bool = False) -> Session:
-    """Open the warehouse named by --db / STRAITS_DB, or the embedded default."""
+    """Open the warehouse named by --db / STRAITS_DB, or the embedded default.
+
+    Reading commands need the file to exist; writing ones create it (they write through
+    :mod:`straits.warehouse.write`, so readers are never blocked).
+    """
     from straits.session import Session
 
-    if db is None:
-        return Session(None, read_only=not write)
-    return Session(db, read_only=not write and db.exists())
+    return Session(db, read_only=not write)
 
 
 def output_format(fmt: Format, out: Path | None, *, given: bool = True,

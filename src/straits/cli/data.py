@@ -14,11 +14,15 @@ from straits.cli._common import (
     Format,
     FormatOpt,
     OutOpt,
+    WaitOpt,
     YearOpt,
     emit,
     open_session,
     resolved_format,
 )
+
+AllowEmptyOpt = Annotated[bool, typer.Option(
+    "--allow-empty", help="Let a year file without flows replace that year (else an error).")]
 
 
 def ingest(
@@ -28,13 +32,19 @@ def ingest(
                                          "table(s) (a file or a folder).")],
     years: Annotated[str | None, typer.Option(help="Years to load, e.g. 2019-2023.")] = None,
     db: DbOpt = None,
+    wait: WaitOpt = 0.0,
+    allow_empty: AllowEmptyOpt = False,
 ) -> None:
-    """Load a BACI release, a reporter file, ETO or WIOD tables (recognised by layout); one transaction."""
+    """Load a BACI release, a reporter file, ETO or WIOD tables (recognised by layout).
+
+    All or nothing; readers keep answering from the old state meanwhile (docs/faults.md).
+    """
     from rich.console import Console
 
     console = Console(stderr=True)
     with open_session(db, write=True) as s, _year_progress(console) as advance:
-        summary = s.ingest(path, years=years, progress=advance)
+        summary = s.ingest(path, years=years, progress=advance, wait=wait,
+                           allow_empty=allow_empty)
     if "layout" in summary:  # a reporter file (straits.sources.detect)
         r = summary.iloc[0]
         console.print(f"Loaded {r['source']} ({r['layout']}, {r['dataset']}): {r['rows']:,} "
@@ -63,6 +73,8 @@ def fetch_baci(
     dest: Annotated[Path | None, typer.Option(help="Folder for the download.")] = None,
     years: Annotated[str | None, typer.Option(help="Years to load, e.g. 2019-2023.")] = None,
     db: DbOpt = None,
+    wait: WaitOpt = 0.0,
+    allow_empty: AllowEmptyOpt = False,
 ) -> None:
     """Download a BACI release (resumable, size/checksum checked) and ingest it."""
     from rich.console import Console
@@ -81,7 +93,7 @@ def fetch_baci(
         download(url, target, sha256=sha256,
                  progress=lambda done, total: bar.update(task, completed=done, total=total))
     console.print(f"Downloaded {target}")
-    ingest(target, years=years, db=db)
+    ingest(target, years=years, db=db, wait=wait, allow_empty=allow_empty)
 
 
 def datasets(db: DbOpt = None, fmt: FormatOpt = Format.table, out: OutOpt = None) -> None:

@@ -2,12 +2,17 @@
 
 The default warehouse is an ordinary DuckDB file, built on first use into the user cache
 (``$STRAITS_CACHE``, else ``~/.cache/straits``) under a name that carries a hash of the
-embedded files, so a new package version with new data builds a new one. The build writes a
-temporary file and renames it, so an interrupted build never leaves a half-built warehouse.
+embedded files, so a new package version with new data builds a new one.
+
+It is built exactly once however many threads and processes ask for it at the same moment (a
+server's first requests): the build runs under the warehouse's write lock
+(:mod:`straits.warehouse.write`), and whoever gets the lock after the builder finds the file
+there and reads it. The build writes a temporary file with a name unique to its process and
+thread and swaps it in, so an interrupted build never leaves a half-built warehouse.
 
 Each embedded dataset (BACI, the reporter series, the ETO chip chain and the WIOD table)
-has a loader in ``EMBEDDED_LOADERS``; each receives an open session and the package data
-folder.
+has a loader in ``EMBEDDED_LOADERS``; each receives the writer's read-write connection, the
+package data folder and a scratch folder beside the warehouse (removed afterwards).
 """
 
 from __future__ import annotations
@@ -24,26 +29,37 @@ from typing import TYPE_CHECKING
 from straits.errors import DataQualityWarning
 
 if TYPE_CHECKING:
-    from straits.session import Session
+    import duckdb
 
-Loader = Callable[["Session", Path], None]
+Loader = Callable[["duckdb.DuckDBPyConnection", Path, Path], None]
+"""``loader(con, data_root, scratch)``: store one embedded dataset through ``con``."""
+
+BUILD_WAIT_SECONDS = 600.0
+"""How long a first use waits for another process's build of the default (takes seconds)."""
 
 
-def _load_baci(session: Session, root: Path) -> None:
-    session.ingest(root / "baci" / "BACI_HS17_V202601.zip")
+def _load_baci(con: duckdb.DuckDBPyConnection, root: Path, scratch: Path) -> None:
+    from straits.sources.baci import open_release
+    from straits.warehouse.load import load_release
+
+    release = open_release(root / "baci" / "BACI_HS17_V202601.zip", workdir=scratch)
+    try:
+        load_release(con, release)
+    finally:
+        release.close()
 
 
-def _load_reporter(session: Session, root: Path) -> None:
+def _load_reporter(con: duckdb.DuckDBPyConnection, root: Path, scratch: Path) -> None:
     from straits.warehouse.reporter_load import load_embedded
 
-    load_embedded(session.con, root / "reporter")
+    load_embedded(con, root / "reporter")
 
 
-def _load_valuechain(session: Session, root: Path) -> None:
+def _load_valuechain(con: duckdb.DuckDBPyConnection, root: Path, scratch: Path) -> None:
     from straits.warehouse.valuechain_load import load_eto, load_wiod
 
-    load_eto(session.con, root / "eto")
-    load_wiod(session.con, root / "wiod")
+    load_eto(con, root / "eto")
+    load_wiod(con, root / "wiod")
 
 
 EMBEDDED_LOADERS: list[Loader] = [_load_baci, _load_reporter, _load_valuechain]
@@ -130,21 +146,31 @@ def default_path() -> Path:
     return target
 
 
-def build_default(target: Path) -> None:
-    """Build the default warehouse at ``target`` from the embedded datasets, atomically."""
-    from straits.session import Session
+def build_default(target: Path, *, wait: float = BUILD_WAIT_SECONDS) -> None:
+    """Build the default warehouse at ``target`` from the embedded datasets, exactly once.
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
+    Raises
+    ------
+    WarehouseError
+        The cache folder cannot be created or written (set ``STRAITS_CACHE``).
+    WarehouseLockedError
+        Another build held the lock for more than ``wait`` seconds.
+    """
+    from straits.errors import WarehouseError
+    from straits.warehouse import write
+
     try:
-        with Session(tmp) as session, warnings.catch_warnings():
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WarehouseError(f"cannot create the cache folder {target.parent} for the default "
+                             f"warehouse ({exc.strerror}); set STRAITS_CACHE to a writable "
+                             "folder") from None
+    with write.lock(target, wait=wait, command="build the default warehouse") as held:
+        if target.exists():  # built by whoever held the lock before us
+            return
+        with write.scratch_dir(held) as scratch, write.swap(held) as con, \
+                warnings.catch_warnings():
             # The embedded files' quirks are known and documented in their SOURCE.md.
             warnings.simplefilter("ignore", DataQualityWarning)
             for loader in EMBEDDED_LOADERS:
-                loader(session, data_root())
-            session.con.execute("CHECKPOINT")
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+                loader(con, data_root(), scratch)

@@ -232,11 +232,9 @@ def _watch(con, wl: Watchlist, notes: list[str]) -> pd.DataFrame:
 
 def _reader(db: Path) -> DuckDBBackend | None:
     """A read-only backend on ``db`` when it holds reporter data, else ``None``."""
-    import duckdb
-
     if not db.exists():
         return None
-    backend = DuckDBBackend(duckdb.connect(str(db), read_only=True))
+    backend = DuckDBBackend.open(db)  # not duckdb.connect: its per-path cache goes stale
     if not backend.has_table("reporter_flows"):
         backend.con.close()
         return None

@@ -15,6 +15,7 @@ The 1994-2007 Version. CEPII Working Paper 2010-23.
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 import zipfile
 import zlib
@@ -33,6 +34,15 @@ _PRODUCT_FILE = re.compile(r"^product_codes_(HS\d\d)_(V\d{6}[a-z]?)\.csv$", re.I
 _ZIP_FILE = re.compile(r"^BACI_(HS\d\d)_(V\d{6}[a-z]?)\.zip$", re.I)
 
 
+EXTRACT_LIMIT_BYTES = 50 * 2**30
+"""Most bytes a release zip may unpack to. The largest CEPII release (HS92, 1995 onwards:
+about 30 years of 10-11M flows, ~400 MB of CSV a year) unpacks to about 12 GB; 50 GB leaves
+room for four times that and stops a zip bomb long before it fills a disk."""
+
+DISK_MARGIN_BYTES = 2**30
+"""Free space an extraction must leave on the disk (for the warehouse copy and DuckDB)."""
+
+
 @dataclass
 class BaciRelease:
     """The files of one BACI release, on disk (a zip is extracted to ``workdir``)."""
@@ -44,6 +54,8 @@ class BaciRelease:
     product_file: Path
     origin: Path
     workdir: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
+    """A temporary folder this object owns and :meth:`close` removes (None when the caller
+    gave the folder to extract into: the caller removes it)."""
 
     @property
     def citation(self) -> str:
@@ -87,53 +99,108 @@ def parse_years(text: str | None) -> tuple[int, int] | None:
     return lo, hi
 
 
-def open_release(path: str | Path) -> BaciRelease:
+def open_release(path: str | Path, *, workdir: str | Path | None = None,
+                 limit_bytes: int = EXTRACT_LIMIT_BYTES) -> BaciRelease:
     """Find a BACI release in a zip or a directory and check its file names agree.
+
+    Parameters
+    ----------
+    path : str or Path
+        The release: a CEPII zip or the folder it unpacks to.
+    workdir : str or Path, optional
+        Empty folder to extract a zip into (the caller removes it; Straits' ingest passes a
+        folder beside the warehouse, which the next writer removes after a crash). Default:
+        a temporary folder removed by :meth:`BaciRelease.close`.
+    limit_bytes : int
+        Most bytes the zip's CSV members may unpack to (:data:`EXTRACT_LIMIT_BYTES`).
 
     Raises
     ------
     InputFileError
-        Missing country/product table, no year file, a corrupt or truncated zip, or file
+        Missing country/product table, no year file, a corrupt or truncated zip, two members
+        with one file name, a zip that unpacks past ``limit_bytes`` or the free disk, or file
         names that disagree on HS revision or release.
     """
     path = Path(path)
     if not path.exists():
         raise InputFileError(path, "no such file or directory")
-    workdir = None
+    owned = None
     if path.is_file():
         if not zipfile.is_zipfile(path):
             raise InputFileError(path, "not a zip archive (truncated or corrupt download?)")
-        workdir = tempfile.TemporaryDirectory(prefix="straits-baci-")
-        root = Path(workdir.name)
-        _extract(path, root)
-        files = [p for p in root.rglob("*.csv") if p.is_file()]
+        if workdir is None:
+            owned = tempfile.TemporaryDirectory(prefix="straits-baci-")
+            workdir = owned.name
+        root = Path(workdir)
+        files = _extract(path, root, limit_bytes)
     else:
         files = [p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv"]
     try:
-        return _assemble(path, files, workdir)
+        return _assemble(path, files, owned)
     except Exception:
-        if workdir is not None:
-            workdir.cleanup()
+        if owned is not None:
+            owned.cleanup()
         raise
 
 
-def _extract(path: Path, root: Path) -> None:
+def _extract(path: Path, root: Path, limit_bytes: int) -> list[Path]:
+    """Unpack the zip's CSV members into ``root`` (flat); a CRC error surfaces as it reads."""
     try:
         with zipfile.ZipFile(path) as zf:
-            bad = zf.testzip()
-            if bad is not None:
-                raise InputFileError(path, f"corrupt zip: member {bad} fails its CRC check")
-            for info in zf.infolist():
-                name = Path(info.filename).name
-                if info.is_dir() or not name.lower().endswith(".csv"):
-                    continue
-                with zf.open(info) as src, open(root / name, "wb") as dst:
+            members = [i for i in zf.infolist()
+                       if not i.is_dir() and i.filename.lower().endswith(".csv")]
+            _check_members(path, members, root, limit_bytes)
+            files, written = [], 0
+            for info in members:
+                target = root / Path(info.filename).name
+                with zf.open(info) as src, open(target, "wb") as dst:
                     while chunk := src.read(1 << 20):
+                        written += len(chunk)
+                        if written > limit_bytes:  # sizes in the zip's directory can lie
+                            raise InputFileError(path, f"unpacks to more than {_gb(limit_bytes)}"
+                                                 " (a zip bomb?); unpack it yourself and "
+                                                 "ingest the folder")
                         dst.write(chunk)
-    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
-        if isinstance(exc, InputFileError):
-            raise
-        raise InputFileError(path, f"corrupt or truncated zip ({exc})") from exc
+                files.append(target)
+            return files
+    except InputFileError:
+        raise
+    except zipfile.BadZipFile as exc:
+        raise InputFileError(path, f"corrupt zip: {exc}") from None
+    except (EOFError, zlib.error) as exc:
+        raise InputFileError(path, f"corrupt or truncated zip ({exc})") from None
+    except OSError as exc:
+        raise InputFileError(path, f"cannot unpack into {root}: {exc.strerror or exc}") from None
+
+
+def _check_members(path: Path, members: list[zipfile.ZipInfo], root: Path,
+                   limit_bytes: int) -> None:
+    """Refuse a zip before writing a byte: two members with one name, or too big.
+
+    Members are flattened into one folder, so two with one file name would let the last win
+    silently; the size is checked against the limit and against the free disk.
+    """
+    seen: dict[str, str] = {}
+    for info in members:
+        name = Path(info.filename).name
+        key = name.lower()
+        if key in seen:
+            raise InputFileError(path, f"members {seen[key]!r} and {info.filename!r} have the "
+                                 f"same file name {name!r}; a release holds each file once")
+        seen[key] = info.filename
+    total = sum(i.file_size for i in members)
+    if total > limit_bytes:
+        raise InputFileError(path, f"unpacks to {_gb(total)}, more than the limit of "
+                             f"{_gb(limit_bytes)} (a zip bomb?); unpack it yourself and ingest "
+                             "the folder")
+    free = shutil.disk_usage(root).free
+    if total > free - DISK_MARGIN_BYTES:
+        raise InputFileError(path, f"unpacks to {_gb(total)} but {root} has {_gb(free)} free "
+                             "(1 GB must stay free); make room or unpack it elsewhere")
+
+
+def _gb(n: int) -> str:
+    return f"{n / 1e9:,.1f} GB"
 
 
 def _assemble(origin: Path, files: list[Path], workdir) -> BaciRelease:

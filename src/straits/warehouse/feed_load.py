@@ -62,16 +62,16 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @contextmanager
-def writing(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One atomic write to the warehouse at ``path``: commit on success, else roll back.
+def writing(path: str | Path, *, wait: float = 0.0,
+            command: str = "refresh") -> Iterator[duckdb.DuckDBPyConnection]:
+    """One atomic write to the warehouse at ``path`` through the copy-on-write writer.
 
-    Everything the feed writes goes through here, so moving to the copy-on-write writer
-    (``warehouse/write.py``) is a change of this function only.
+    Everything the feed writes goes through here (:func:`straits.warehouse.write.writing`:
+    lock, copy, swap); the transaction lets the caller read its own rows before the swap.
     """
-    from straits.warehouse.backend import connect
+    from straits.warehouse import write
 
-    con = connect(path)
-    try:
+    with write.writing(path, wait=wait, command=command) as con:
         ensure_schema(con)
         con.execute("BEGIN TRANSACTION")
         try:
@@ -80,9 +80,6 @@ def writing(path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
 
 
 _DELETE = """DELETE FROM reporter_flows

@@ -13,6 +13,7 @@ import datetime as dt
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -21,6 +22,9 @@ from straits.reference.lookup import countries as reference_countries
 from straits.reference.lookup import fix_mojibake
 from straits.sources.baci import BaciRelease, check_header
 from straits.warehouse.backend import sql_literal
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Progress = Callable[[int, int, int, int], None]
 """Callback ``(year, rows_loaded, years_done, years_total)``."""
@@ -36,14 +40,48 @@ INGEST_MEMORY_LIMIT = "700MB"
 flat however many years a release holds."""
 
 
+SUMMARY = ["year", "rows", "value_kusd", "source", "hs", "release"]
+
+
+def ingest_baci(target: Path, source: str | Path, *, years: str | tuple[int, int] | None = None,
+                progress: Progress | None = None, wait: float = 0.0,
+                allow_empty: bool = False) -> pd.DataFrame:
+    """Ingest a BACI release into warehouse file ``target`` through the writer.
+
+    Under the write lock (:mod:`straits.warehouse.write`): a zip is unpacked into a folder
+    beside the warehouse, the years are loaded into a copy of the live file, and the copy
+    is swapped in. One summary row per year (:data:`SUMMARY`).
+    """
+    import pandas as pd
+
+    from straits.sources.baci import open_release, parse_years
+    from straits.warehouse import write
+
+    span = parse_years(years) if isinstance(years, str) or years is None else years
+    source = Path(source)
+    with write.lock(target, wait=wait, command=f"ingest {source}") as held, \
+            write.scratch_dir(held) as scratch:
+        release = open_release(source, workdir=scratch)
+        try:
+            with write.swap(held) as con:
+                rows = load_release(con, release, years=span, progress=progress,
+                                    allow_empty=allow_empty)
+        finally:
+            release.close()
+    return pd.DataFrame(rows, columns=SUMMARY)
+
+
 def load_release(
     con: duckdb.DuckDBPyConnection,
     release: BaciRelease,
     *,
     years: tuple[int, int] | None = None,
     progress: Progress | None = None,
+    allow_empty: bool = False,
 ) -> list[dict]:
     """Load a BACI release into the warehouse; return one summary dict per year.
+
+    ``con`` is a read-write connection, normally the writer's copy (:func:`ingest_baci`).
 
     Raises
     ------
@@ -60,7 +98,7 @@ def load_release(
         _load_products(con, release)
         summaries = []
         for n, (year, path) in enumerate(chosen.items(), start=1):
-            summaries.append(_load_year(con, release, year, path))
+            summaries.append(_load_year(con, release, year, path, allow_empty))
             if progress is not None:
                 progress(year, summaries[-1]["rows"], n, len(chosen))
         con.execute("COMMIT")
@@ -139,7 +177,8 @@ def _load_products(con: duckdb.DuckDBPyConnection, release: BaciRelease) -> None
         raise InputFileError(path, f"expected a 6-digit HS code, got {bad[0]!r}", column="code")
 
 
-def _load_year(con: duckdb.DuckDBPyConnection, release: BaciRelease, year: int, path: Path) -> dict:
+def _load_year(con: duckdb.DuckDBPyConnection, release: BaciRelease, year: int, path: Path,
+               allow_empty: bool = False) -> dict:
     src = sql_literal(str(path))
     con.execute("DELETE FROM flows WHERE year = ?", [year])
     # Fast path: every column typed by the CSV reader. Files with padded "  NA" quantities or

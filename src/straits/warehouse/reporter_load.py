@@ -38,8 +38,23 @@ def has_reporter_data(con: duckdb.DuckDBPyConnection) -> bool:
     ).fetchall()[0][0])
 
 
+def ingest_reporter(target: Path, source: str | Path, *, wait: float = 0.0) -> pd.DataFrame:
+    """Parse and check reporter file ``source``, then store it in ``target`` via the writer.
+
+    The file is read and checked before the write lock is taken, so a long parse never keeps
+    another writer waiting; one summary row (:data:`SUMMARY`).
+    """
+    from straits.warehouse import write
+
+    source = Path(source)
+    table, summary = prepare_reporter_file(source)
+    with write.writing(target, wait=wait, command=f"ingest {source}") as con:
+        store_reporter_file(con, table, summary)
+    return pd.DataFrame([summary], columns=SUMMARY)
+
+
 def load_reporter_file(con: duckdb.DuckDBPyConnection, path: str | Path) -> dict:
-    """Detect the layout of ``path``, parse, check and load it; one summary dict.
+    """Detect the layout of ``path``, parse, check and load it through ``con``; one summary.
 
     Raises
     ------
@@ -47,7 +62,13 @@ def load_reporter_file(con: duckdb.DuckDBPyConnection, path: str | Path) -> dict
         Unknown layout, missing column, bad number, month outside 1-12, negative value,
         unmapped partner or duplicate row; nothing is stored.
     """
-    path = Path(path)
+    table, summary = prepare_reporter_file(Path(path))
+    store_reporter_file(con, table, summary)
+    return summary
+
+
+def prepare_reporter_file(path: Path) -> tuple[pd.DataFrame, dict]:
+    """Parse and check one reporter file: the rows to store and their summary."""
     layout = require_layout(path)
     df = layout(path).parse()
     check_table(path, df)
@@ -63,10 +84,16 @@ def load_reporter_file(con: duckdb.DuckDBPyConnection, path: str | Path) -> dict
         "first_period": str(period.min()), "last_period": str(period.max()),
         "monthly_series": monthly_series(table),
     }
+    return table, summary
+
+
+def store_reporter_file(con: duckdb.DuckDBPyConnection, table: pd.DataFrame,
+                        summary: dict) -> None:
+    """Replace the rows of a previous load of the same file name by ``table`` (one transaction)."""
     ensure_schema(con)
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("DELETE FROM reporter_flows WHERE source = ?", [path.name])
+        con.execute("DELETE FROM reporter_flows WHERE source = ?", [summary["source"]])
         con.register("_straits_reporter", table)
         con.execute("INSERT INTO reporter_flows SELECT * FROM _straits_reporter")
         con.unregister("_straits_reporter")
@@ -79,7 +106,6 @@ def load_reporter_file(con: duckdb.DuckDBPyConnection, path: str | Path) -> dict
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return summary
 
 
 def monthly_series(table: pd.DataFrame) -> str:
