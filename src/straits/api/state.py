@@ -43,7 +43,7 @@ class _Generation:
     """One opened warehouse file: its backend, identity and result cache."""
 
     def __init__(self, number: int, path: Path, identity: tuple[int, int, int]) -> None:
-        from straits.warehouse.backend import DuckDBBackend, connect
+        from straits.warehouse.backend import DuckDBBackend
 
         self.number = number
         self.path = path
@@ -51,7 +51,7 @@ class _Generation:
         #: names the file that answered (``X-Straits-Warehouse``), so clients and tests can
         #: tell which state a response comes from
         self.tag = f"{number}:{identity[0]}:{identity[1]}"
-        self.backend = DuckDBBackend(connect(path, read_only=True))
+        self.backend = DuckDBBackend.open(path, must_exist=True)
         self.backend.catalog()  # read the catalog once, before any thread shares the backend
         self.backend.meta()
         self.backend.has_table("flows")  # creates the shared per-name cache
@@ -65,16 +65,7 @@ class _Generation:
         DuckDB connections are not shared across threads; a cursor per request is, and the
         catalog is read once per generation rather than once per request.
         """
-        from straits.warehouse.backend import DuckDBBackend
-
-        cur = self.backend.con.cursor()
-        b = DuckDBBackend(cur)
-        b._catalog, b._meta = self.backend._catalog, self.backend._meta
-        b._tables = self.backend._tables
-        try:
-            yield b
-        finally:
-            cur.close()
+        yield self.backend.pinned()  # a cursor per query, the catalog shared
 
     def close(self) -> None:
         self.backend.close()

@@ -347,6 +347,10 @@ class DuckDBBackend:
         state, even if a write lands and another request refreshes meanwhile.
         """
         self.refresh()
+        return self.pinned()
+
+    def pinned(self) -> DuckDBBackend:
+        """A backend on the current state, sharing its cached catalog; it never reconnects."""
         return DuckDBBackend(self._state.con, self.path, _pinned=self._state)
 
     @contextmanager
