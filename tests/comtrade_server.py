@@ -211,3 +211,16 @@ class Server:
         h.send_header("Content-Length", str(len(reply.body)))
         h.end_headers()
         h.wfile.write(reply.body)
+
+
+if __name__ == "__main__":  # python -m tests.comtrade_server: serve until Ctrl-C
+    import time
+
+    srv = Server()
+    print(f"Serving the stand-in UN Comtrade API at {srv.url} (key: {KEY}); Ctrl-C stops",
+          flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        srv.close()
