@@ -201,12 +201,12 @@ def test_reporter_sql_transpiles_to_spark():
     from straits.warehouse import reporter_sql as q
     from straits.warehouse.backend import to_dialect
 
-    for sql in (q.reporter_flows(reporters=["KOR"], products=["2811", "2811111000"],
-                                 years=[2019], monthly=True, limit=5),
-                q.monthly_supply("KOR", ["281111"]), q.monthly_imports_simple("KOR", None),
-                q.mirror_totals("KOR", "JPN", ["281111"], 2019), q.sources(),
-                q.monthly_catalog()):
-        assert "SELECT" in to_dialect(sql, "spark")
+    for query in (q.reporter_flows(reporters=["KOR"], products=["2811", "2811111000"],
+                                   years=[2019], monthly=True, limit=5),
+                  q.monthly_supply("KOR", ["281111"]), q.monthly_imports_simple("KOR", None),
+                  q.mirror_totals("KOR", "JPN", ["281111"], 2019), q.sources(),
+                  q.monthly_catalog()):
+        assert "SELECT" in to_dialect(query.sql, "spark")
 
 
 def test_classic_monthly_rows_kept_and_dropped(tmp_path):

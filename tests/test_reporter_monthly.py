@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from straits.errors import ParameterError, UnknownCodeError
+from straits.errors import ParameterError
 from straits.security.monthly import monthly_event
 
 KCS = "korea-customs-monthly/kcs_hs10_by_country_monthly_2000_2021.csv"
@@ -23,7 +23,9 @@ def test_hydrogen_fluoride_collapse(jp_kr, shared):
     hf = raw[(raw["Item"] == 2811111000) & (raw["Country"] != "")]
     jp = hf[hf["Country"] == "Japan"].set_index(["Year", "Month"])["Import_dollar"]
     total = hf.groupby(["Year", "Month"])["Import_dollar"].sum()
-    m = jp_kr.months[jp_kr.months["product"] == "281111"].set_index("period")
+    # issue 11 §8: the series is the HSK line 2811111000 (part of HS6 281111), labelled so
+    m = jp_kr.months[jp_kr.months["product"] == "2811111000"].set_index("period")
+    assert (m["hs6"] == "281111").all() and (m["classification"] == "HSK").all()
     assert m.loc["2018-07", "offset"] == -12 and m.loc["2021-01", "offset"] == 18
     for period, (y, mo) in {"2019-06": (2019, 6), "2019-07": (2019, 7),
                             "2019-08": (2019, 8)}.items():
@@ -39,12 +41,12 @@ def test_hydrogen_fluoride_collapse(jp_kr, shared):
 
 
 def test_who_filled_the_gap(jp_kr):
-    g = jp_kr.gainers[jp_kr.gainers["product"] == "281111"].set_index("supplier")
+    g = jp_kr.gainers[jp_kr.gainers["product"] == "2811111000"].set_index("supplier")
     # China and Taiwan held most of their value while imports fell: their shares rose
     assert list(g.index[:2]) == ["CHN", "TWN"]
     assert g.loc["CHN", "share_after"] > g.loc["CHN", "share_before"] + 0.15
     assert "JPN" not in g.index
-    resist = jp_kr.gainers[jp_kr.gainers["product"] == "370790"]
+    resist = jp_kr.gainers[jp_kr.gainers["product"] == "3707901010"]
     assert resist.iloc[0]["supplier"] == "BEL" and resist.iloc[0]["change_usd"] > 2e6
 
 
@@ -67,8 +69,10 @@ def test_graphite_drop_from_china_series(session, shared):
 def test_monthly_event_parameters(session):
     with pytest.raises(ParameterError, match="months_before"):
         monthly_event(session, "jp-kr-2019", months_before=0)
-    with pytest.raises(UnknownCodeError):
+    with pytest.raises(ParameterError, match="preset"):  # one validation idiom (§9)
         monthly_event(session, "nope")
+    with pytest.raises(ParameterError, match="different economies"):
+        monthly_event(session, "jp-kr-2019", importer="JPN")
 
 
 def test_mirror_against_baci(session, shared):
@@ -107,10 +111,11 @@ def test_cli_mirror_and_event_monthly():
     assert "comtrade_H5_KOR_imports_from_JPN_2019.csv" in res.output
     res = runner.invoke(app, ["event", "--preset", "jp-kr-2019", "--monthly", "-f", "csv"])
     assert res.exit_code == 0, res.output
-    assert "2019-08,1,281111,JPN,KOR,0.0,0.0,6441457.0,0.0,importer" in res.output
+    assert "2019-08,1,2811111000,HSK,281111,JPN,KOR,0.0,0.0,6441457.0,0.0,importer" in res.output
     res = runner.invoke(app, ["event", "--preset", "cn-graphite-2023", "--monthly", "--view",
                               "gainers", "-f", "csv"])
-    assert res.exit_code == 0 and res.output.startswith("product,supplier,before_usd")
+    assert res.exit_code == 0 and res.output.startswith("product,classification,hs6,supplier,"
+                                                        "before_usd")
     res = runner.invoke(app, ["event", "--monthly", "--exporter", "JPN", "--products",
                               "281111", "--start", "2019-07", "-f", "csv"])
-    assert res.exit_code == 0 and "2019-07,0,281111,JPN,KOR,961061.0" in res.output
+    assert res.exit_code == 0 and "2019-07,0,2811111000,HSK,281111,JPN,KOR,961061.0" in res.output

@@ -16,6 +16,7 @@ import math
 import pytest
 
 from straits.errors import ParameterError, UnknownCodeError
+from straits.provenance import of
 from tests._tiny import tiny_warehouse
 
 P = "811292"
@@ -46,7 +47,7 @@ def test_screen_single_country(tiny):
     assert row["import_export_ratio"] == pytest.approx(100 / 20)
     assert row["one_country_50"] and row["geodep"] and row["critical"]
     assert row["value_at_risk_kusd"] == pytest.approx(60)
-    assert not row["non_substitutable"]
+    assert not row["no_own_exports"]
 
 
 def test_screen_bloc_excludes_intra_bloc(tiny):
@@ -55,8 +56,8 @@ def test_screen_bloc_excludes_intra_bloc(tiny):
     assert row["import_kusd"] == pytest.approx(45)
     assert row["top_supplier"] == "CHN" and row["top_share"] == pytest.approx(30 / 45)
     assert row["import_hhi"] == pytest.approx((900 + 100 + 25) / 2025)
-    # EU exports only intra-EU (DEU->FRA) -> ratio undefined, non-substitutable
-    assert math.isnan(row["import_export_ratio"]) and row["non_substitutable"]
+    # EU exports only intra-EU (DEU->FRA) -> ratio undefined, no own exports
+    assert math.isnan(row["import_export_ratio"]) and row["no_own_exports"]
     # world exports with the EU as one exporter and intra-EU dropped: 240, 90, 20, 15 = 365
     assert row["world_export_hhi"] == pytest.approx(66325 / 133225)
     assert row["geodep"]
@@ -76,36 +77,45 @@ def test_adhoc_bloc_label(tiny):
 def test_shock_arithmetic(tiny):
     df = tiny.shock(exporter="CHN", importer="KOR", products=P)
     r = df.iloc[0]
-    # exposed = 1.0 x 60; capacity = 0.2 x (USA 50+10, DEU 40, JPN 5) = 12 + 8 + 1 = 21
+    # exposed = 1.0 x 60; pool = 0.2 x (USA 50+10, DEU 40, JPN 5) = 12 + 8 + 1 = 21
     assert r["exposed_kusd"] == pytest.approx(60)
-    assert r["capacity_kusd"] == pytest.approx(21)
+    assert r["pool_kusd"] == pytest.approx(21)
     assert r["covered_kusd"] == pytest.approx(21)
     assert r["gap_kusd"] == pytest.approx(39)
     assert r["gap_share"] == pytest.approx(0.39)                       # 39 / 100
-    assert r["top_substitutes"] == "USA 12; DEU 8; JPN 1"
-    assert "0.2 x" in df.attrs["method"] and df.attrs["source"] == "tiny test world"
+    assert r["top_substitutes"] == ["USA", "DEU", "JPN"]
+    assert r["top_substitutes_kusd"] == pytest.approx([12, 8, 1])
+    world = df[df["importer"] == "WORLD"].iloc[0]                      # one importer: the same
+    assert (world["covered_kusd"], world["gap_kusd"]) == pytest.approx((21, 39))
+    prov = of(df)
+    assert "0.2 x" in prov.method and prov.source == "tiny test world"
 
 
 def test_shock_also_restricting_and_parameters(tiny):
+    # issue 11 §1: R = CHN + USA, both cut: exposed = 60 + 30; pool = 0.2 x (DEU 40, JPN 5)
     r = tiny.shock(exporter="CHN", importer="KOR", products=P, also_restricting="USA").iloc[0]
-    assert r["capacity_kusd"] == pytest.approx(9)                      # 8 + 1
-    assert r["gap_kusd"] == pytest.approx(51)
+    assert r["exposed_kusd"] == pytest.approx(90)
+    assert r["pool_kusd"] == pytest.approx(9)                          # 8 + 1
+    assert r["gap_kusd"] == pytest.approx(81)
     r = tiny.shock(exporter="CHN", importer="KOR", products=P, cut=0.5, redirect=1.0).iloc[0]
     assert r["exposed_kusd"] == pytest.approx(30)                      # 0.5 x 60
-    assert r["capacity_kusd"] == pytest.approx(105)                    # 60 + 40 + 5
+    assert r["pool_kusd"] == pytest.approx(105)                        # 60 + 40 + 5
     assert r["gap_kusd"] == pytest.approx(0)
 
 
 def test_shock_bloc_and_several_importers(tiny):
     df = tiny.shock(exporter="CHN", importer="EU27,KOR", products=P).set_index("importer")
-    eu = df.loc["EU27"]
-    # EU imports 45 (extra-EU), 30 from CHN; alternatives exclude CHN, DEU, FRA:
-    # USA 0.2 x (30 + 50) = 16, KOR 0.2 x 20 = 4, JPN 0.2 x 10 = 2 -> 22
+    # M = {EU27, KOR}: exposed EU 30 (of 45 extra-EU imports), KOR 60; E = 90. Substitutes
+    # are USA and JPN (DEU and FRA are in M); their exports outside M: USA 50 (to JPN),
+    # JPN 0 -> P = 0.2 x 50 = 10, shared pro rata: covered = exposed x 10 / 90
+    eu, kor = df.loc["EU27"], df.loc["KOR"]
     assert eu["imports_kusd"] == pytest.approx(45)
-    assert eu["capacity_kusd"] == pytest.approx(22)
-    assert eu["gap_kusd"] == pytest.approx(8)
-    assert eu["gap_share"] == pytest.approx(8 / 45)
-    assert df.loc["KOR", "gap_kusd"] == pytest.approx(39)
+    assert eu["pool_kusd"] == kor["pool_kusd"] == pytest.approx(10)
+    assert eu["covered_kusd"] == pytest.approx(30 / 9)
+    assert eu["gap_kusd"] == pytest.approx(30 - 30 / 9)
+    assert eu["gap_share"] == pytest.approx((30 - 30 / 9) / 45)
+    assert kor["gap_kusd"] == pytest.approx(60 - 60 / 9)
+    assert df.loc["WORLD", "covered_kusd"] == pytest.approx(10)
 
 
 @pytest.mark.parametrize("kw", [{"cut": 1.5}, {"cut": -0.1}, {"redirect": 2}, {"cut": "x"}])
@@ -125,14 +135,22 @@ def test_unknown_codes(tiny):
 
 def test_mutual_and_shared(tiny):
     m = tiny.mutual("KOR", "JPN")
+    # JPN supplies 10 of KOR's 100 (rank 3): a 10% share meets MIN_SHARE = 0.10
     assert list(m.a_on_b["partner_rank"]) == [3] and m.b_on_a.empty
     bal = m.balance.set_index("importer")
     assert bal.loc["KOR", "dependent_kusd"] == pytest.approx(10)
     assert bal.loc["KOR", "net_dependent_kusd"] == pytest.approx(10)
-    sd = tiny.shared_dependence("KOR", "JPN", on="CHN").iloc[0]
-    # KOR needs 60 from CHN; JPN exports 5 outside KOR -> 5/60
-    assert sd["a_covered_by_b_kusd"] == pytest.approx(5)
-    assert sd["a_coverage_by_b"] == pytest.approx(5 / 60)
-    # JPN needs 50 from CHN; KOR exports 20 outside JPN -> 20/50
-    assert sd["b_coverage_by_a"] == pytest.approx(0.4)
-    assert sd["alternatives"] == "USA 22.2%; DEU 9.9%"                  # 90/405, 40/405
+    assert tiny.mutual("KOR", "JPN", min_share=0.11).a_on_b.empty       # 10% < 11%
+    assert "10%" in m.method
+    sd = tiny.shared_dependence("KOR", "JPN", on="CHN", redirect=1.0).iloc[0]
+    # issue 11 §2: the shock R = {CHN}, M = {KOR, JPN}, cut 1. Exposed KOR 60, JPN 50.
+    # Substitutes: USA, DEU (not CHN, KOR, JPN); exports outside M: USA 90 - 80 = 10 (FRA),
+    # DEU 40 -> P = 50 with redirect 1, shared 60:50 -> KOR 300/11, JPN 250/11
+    assert sd["pool_kusd"] == pytest.approx(50)
+    assert sd["a_covered_kusd"] == pytest.approx(300 / 11)
+    assert sd["a_coverage_share"] == pytest.approx(50 / 110)
+    assert sd["b_covered_kusd"] == pytest.approx(250 / 11)
+    # what each still gets from its other suppliers: KOR 30 + 10 (USA, JPN), JPN 50 (USA)
+    assert (sd["a_other_kusd"], sd["b_other_kusd"]) == pytest.approx((40, 50))
+    assert sd["substitutes"] == ["DEU", "USA"]
+    assert sd["substitutes_kusd"] == pytest.approx([40, 10])

@@ -28,13 +28,13 @@ def test_hand_computed_rules():
     assert got == [["2022-01", "A", "seasonal_drop"], ["2022-01", "B", "concentration"],
                    ["2022-03", "C", "new_supplier"]]
     drop, conc, new = (out.iloc[i] for i in range(3))
-    # baseline = mean(v[11], v[12], v[13]) = 1000; change = 100 / 1000 - 1 = -0.9;
+    # baseline = mean(v[11], v[12], v[13]) = 1000; change = 100 / 1000 - 1 = -90%;
     # share = 100 / (100 + 1000)
-    assert (drop["baseline_usd"], drop["change"]) == (1000.0, pytest.approx(-0.9))
+    assert (drop["baseline_usd"], drop["change_pct"]) == (1000.0, pytest.approx(-90))
     assert drop["share"] == pytest.approx(100 / 1100)
     # B's 3-month share at t = 24: 3000 / (1000 + 1000 + 100 + 3000) = 0.588 (was 0.5)
     assert conc["share"] == pytest.approx(3000 / 5100)
-    assert conc["change"] == pytest.approx(3000 / 5100 - 0.5)
+    assert conc["share_change_pp"] == pytest.approx((3000 / 5100 - 0.5) * 100)
     # C: 400 of 100 + 1000 + 400 = 26.7% of imports, nothing in the previous 12 months
     assert (new["value_usd"], new["share"]) == (400.0, pytest.approx(400 / 1500))
     assert "A: 0.0 M USD vs 0.0 M USD" in drop["detail"] and "-90%" in drop["detail"]
@@ -72,8 +72,12 @@ def test_signals_per_product_year_stay_few(session):
     # 6 HS10 items x ~50 suppliers, 3 HS6 Chinese series; about one signal a product-year
     assert counts.mean() <= 1.5 and counts.max() <= 6
     assert set(w["signal"]) <= {"seasonal_drop", "concentration", "new_supplier"}
-    assert list(w.columns) == ["period", "product", "supplier", "signal", "value_usd",
-                               "baseline_usd", "change", "share", "detail"]
+    assert list(w.columns) == ["period", "product", "classification", "supplier", "signal",
+                               "value_usd", "baseline_usd", "change_pct", "share",
+                               "share_change_pp", "detail"]
+    # issue 11 §8: HSK lines keep their ten digits and say so; China's series are HS6
+    hsk = w[w["product"].str.len() == 10]
+    assert len(hsk) and (hsk["classification"] == "HSK").all()
 
 
 @pytest.mark.parametrize("kw, match", [
@@ -95,7 +99,7 @@ def test_cli_watch():
     res = CliRunner().invoke(app, ["watch", "KOR", "--products", "281111", "--from",
                                    "2019-07", "--to", "2019-08", "-f", "csv"])
     assert res.exit_code == 0, res.output
-    assert "2019-07,2811111000,JPN,seasonal_drop" in res.output
+    assert "2019-07,2811111000,HSK,JPN,seasonal_drop" in res.output
 
 
 def test_rules_do_not_depend_on_the_currency_unit():

@@ -239,6 +239,37 @@ class Products(Constraint):
 
 
 @dataclass
+class Codes(Constraint):
+    """Product codes of reporter data: HS prefixes (2-6 digits) or national lines (7-10).
+
+    Customs series go deeper than HS6 (Korea's HSK lines have ten digits), so a code here
+    is matched as a prefix of the series' own code, not expanded to loaded HS6 codes.
+    """
+
+    min_items: int = 1
+    max_items: int = MAX_PRODUCTS
+    none_ok: bool = True
+
+    def __post_init__(self) -> None:
+        self.expected = (f"{self.min_items} to {self.max_items} product codes of 2 to 10 "
+                         "digits, comma-separated (2811,2811111000)")
+
+    def check(self, name: str, func: str, value: object) -> None:  # noqa: D102
+        if not isinstance(value, str | list | tuple):
+            _fail(name, func, self.expected, value)
+        items = split_list(value) or []
+        if (not self.min_items <= len(items) <= self.max_items
+                or any(not re.fullmatch(r"\d{1,10}", i) for i in items)):
+            _fail(name, func, self.expected, value)
+
+    def example(self) -> object:  # noqa: D102
+        return "2811"
+
+    def invalid(self) -> list[object]:  # noqa: D102
+        return [*super().invalid(), "", [], "28a1", "12345678901", "2811,,3707", 2811]
+
+
+@dataclass
 class YearSpec(Constraint):
     """A year (``2024``) or a list of years; ``None`` means the latest loaded year."""
 

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from straits.metrics.complexity import ComplexityResult
+    from straits.security.events import Event
+    from straits.security.monthly import MonthlyEvent
+    from straits.security.mutual import Mutual
     from straits.warehouse.protocol import Warehouse
 
 
@@ -310,74 +313,122 @@ class Session:
         return published_eci(self.backend, country=country, year=year)
 
     # -- security (straits.security) ----------------------------------------------------
-    def dependency(self, importer: str, **kw: Any) -> pd.DataFrame:
+    def dependency(self, importer: str, *, year: int | None = None,
+                   products: str | Sequence[str] | None = None, persistence: int | None = None,
+                   blocs: str | Sequence[str] | None = None) -> pd.DataFrame:
         """Dependency screen; see :func:`straits.security.dependency.dependency`."""
         from straits.security.dependency import dependency
 
-        return dependency(self, importer, **kw)
+        return dependency(self.backend, importer, year=year, products=products,
+                          persistence=persistence, blocs=blocs)
 
-    def dependency_all(self, **kw: Any) -> Any:
+    def dependency_all(self, *, year: int | None = None,
+                       products: str | Sequence[str] | None = None,
+                       persistence: int | None = None, blocs: str | Sequence[str] | None = None,
+                       arrow: bool = False) -> pd.DataFrame | pa.Table:
         """Screen of every importer; see :func:`straits.security.dependency.dependency_all`."""
         from straits.security.dependency import dependency_all
 
-        return dependency_all(self, **kw)
+        return dependency_all(self.backend, year=year, products=products,
+                              persistence=persistence, blocs=blocs, arrow=arrow)
 
-    def mutual(self, a: str, b: str, **kw: Any) -> Any:
+    def mutual(self, a: str, b: str, *, year: int | None = None,
+               min_share: float | None = None) -> Mutual:
         """Mutual dependence; see :func:`straits.security.mutual.mutual`."""
+        from straits.security.dependence import MIN_SHARE
         from straits.security.mutual import mutual
 
-        return mutual(self, a, b, **kw)
+        return mutual(self.backend, a, b, year=year,
+                      min_share=MIN_SHARE if min_share is None else min_share)
 
-    def shared_dependence(self, a: str, b: str, **kw: Any) -> pd.DataFrame:
+    def shared_dependence(self, a: str, b: str, *, on: str = "CHN", year: int | None = None,
+                          min_share: float | None = None, redirect: float = 0.2,
+                          n_substitutes: int = 3) -> pd.DataFrame:
         """Shared dependence on a third economy; see :func:`straits.security.mutual.shared_dependence`."""
+        from straits.security.dependence import MIN_SHARE
         from straits.security.mutual import shared_dependence
 
-        return shared_dependence(self, a, b, **kw)
+        return shared_dependence(self.backend, a, b, on=on, year=year,
+                                 min_share=MIN_SHARE if min_share is None else min_share,
+                                 redirect=redirect, n_substitutes=n_substitutes)
 
-    def shock(self, **kw: Any) -> pd.DataFrame:
-        """Restriction shock; see :func:`straits.security.shock.shock`."""
+    def shock(self, *, exporter: str | Sequence[str], importer: str | Sequence[str],
+              products: str | Sequence[str], year: int | None = None, cut: float = 1.0,
+              redirect: float = 0.2, also_restricting: str | Sequence[str] | None = None,
+              by: str = "importer", n_substitutes: int = 3) -> pd.DataFrame:
+        """Restriction shock (shared substitute pool); see :func:`straits.security.shock.shock`."""
         from straits.security.shock import shock
 
-        return shock(self, **kw)
+        return shock(self.backend, exporter=exporter, importer=importer, products=products,
+                     year=year, cut=cut, redirect=redirect, also_restricting=also_restricting,
+                     by=by, n_substitutes=n_substitutes)
 
-    def event(self, preset: str | None = None, **kw: Any) -> Any:
-        """Event replay; see :func:`straits.security.events.event`."""
+    def event(self, preset: str | None = None, *, importer: str | None = None,
+              exporter: str | None = None, products: str | Sequence[str] | None = None,
+              start: str | None = None) -> Event:
+        """Annual event replay; see :func:`straits.security.events.event`."""
         from straits.security.events import event
 
-        return event(self, preset, **kw)
+        return event(self.backend, preset, importer=importer, exporter=exporter,
+                     products=products, start=start)
 
     # -- reporter data and monthly series (straits.sources.reporter, security.monthly) ---
-    def reporter_flows(self, **kw: Any) -> pd.DataFrame:
+    def reporter_flows(self, *, reporter: str | Sequence[str] | None = None,
+                       partner: str | Sequence[str] | None = None, flow: str | None = None,
+                       product: str | Sequence[str] | None = None,
+                       year: int | Sequence[int] | None = None, monthly: bool | None = None,
+                       limit: int | None = None) -> pd.DataFrame:
         """Stored reporter rows; see :func:`straits.sources.reporter.reporter_flows`."""
         from straits.sources.reporter import reporter_flows
 
-        return reporter_flows(self, **kw)
+        return reporter_flows(self.backend, reporter=reporter, partner=partner, flow=flow,
+                              product=product, year=year, monthly=monthly, limit=limit)
+
+    def reporter_shares(self, reporter: str, *, product: str | Sequence[str] | None = None,
+                        partner: str | Sequence[str] | None = None, flow: str = "import",
+                        by: str = "year", year: int | Sequence[int] | None = None) -> pd.DataFrame:
+        """Partner shares of a reporter's trade; see :func:`straits.sources.reporter.reporter_shares`."""
+        from straits.sources.reporter import reporter_shares
+
+        return reporter_shares(self.backend, reporter, product=product, partner=partner,
+                               flow=flow, by=by, year=year)
 
     def reporter_sources(self) -> pd.DataFrame:
-        """Reporter files loaded: source, layout, dataset, reporters, rows, value, periods."""
-        from straits.sources.reporter import require_reporter_data
-        from straits.warehouse.reporter_sql import sources
+        """Reporter files loaded; see :func:`straits.sources.reporter.reporter_sources`."""
+        from straits.sources.reporter import reporter_sources
 
-        require_reporter_data(self)
-        return self.query(sources())
+        return reporter_sources(self.backend)
 
-    def mirror(self, reporter: str, partner: str, product: str, year: int) -> pd.DataFrame:
+    def mirror(self, reporter: str, partner: str, product: str,
+               year: int | None = None) -> pd.DataFrame:
         """Reporter vs mirror vs BACI; see :func:`straits.sources.reporter.mirror`."""
         from straits.sources.reporter import mirror
 
-        return mirror(self, reporter, partner, product, year)
+        return mirror(self.backend, reporter, partner, product, year)
 
-    def monthly_event(self, preset: Any, importer: str | None = None, **kw: Any) -> Any:
+    def monthly_event(self, preset: str | None = None, *, importer: str | None = None,
+                      exporter: str | None = None, products: str | Sequence[str] | None = None,
+                      start: str | None = None, months_before: int = 12,
+                      months_after: int = 18) -> MonthlyEvent:
         """Monthly event replay; see :func:`straits.security.monthly.monthly_event`."""
         from straits.security.monthly import monthly_event
 
-        return monthly_event(self, preset, importer=importer, **kw)
+        return monthly_event(self.backend, preset, importer=importer, exporter=exporter,
+                             products=products, start=start, months_before=months_before,
+                             months_after=months_after)
 
-    def watch(self, importer: str, **kw: Any) -> pd.DataFrame:
+    def watch(self, importer: str, *, products: str | Sequence[str] | None = None,
+              start: str | None = None, end: str | None = None, drop_threshold: float = 0.5,
+              share_threshold: float = 0.5, new_share: float = 0.1,
+              min_value_usd: float = 100_000.0, min_share: float = 0.1,
+              cooldown: int = 2) -> pd.DataFrame:
         """Early-warning signals; see :func:`straits.security.watch.watch`."""
         from straits.security.watch import watch
 
-        return watch(self, importer, **kw)
+        return watch(self.backend, importer, products=products, start=start, end=end,
+                     drop_threshold=drop_threshold, share_threshold=share_threshold,
+                     new_share=new_share, min_value_usd=min_value_usd, min_share=min_share,
+                     cooldown=cooldown)
 
     def monthly_mirror(self, importer: str, exporter: str, product: str, *,
                        start: str | None = None, end: str | None = None, lag: int | None = None,
@@ -396,12 +447,9 @@ class Session:
 
     def has_monthly_data(self) -> bool:
         """True when monthly reporter series are loaded (the event replay can go monthly)."""
-        from straits.warehouse.reporter_load import has_reporter_data
+        from straits.sources.reporter import has_monthly_data
 
-        if not has_reporter_data(self.con):
-            return False
-        return bool(self.con.execute(
-            "SELECT count(*) > 0 FROM reporter_flows WHERE month IS NOT NULL").fetchall()[0][0])
+        return has_monthly_data(self.backend)
 
     # -- value chain (straits.valuechain) -----------------------------------------------
     def chain(self, *, country: str | None = None, input: str | None = None) -> pd.DataFrame:  # noqa: A002

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from straits.cli._common import DbOpt, Format, FormatOpt, OutOpt, YearOpt, emit, open_session
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pandas as pd
+
 ProductsOpt = Annotated[
     str | None, typer.Option("--products", "-p", help="HS2/HS4/HS6 codes, comma-separated.")
 ]
+MinShareOpt = Annotated[float | None, typer.Option(
+    "--min-share", help="Smallest partner share that counts as dependence, 0-1 (default "
+    "0.1: straits.security.dependence.MIN_SHARE).")]
 
 
 class MutualPart(enum.StrEnum):
@@ -27,6 +35,42 @@ class EventView(enum.StrEnum):
     summary = "summary"
     annual = "annual"
     gainers = "gainers"
+    coverage = "coverage"
+
+
+class ShockView(enum.StrEnum):
+    """Which table of `straits shock` to write."""
+
+    importer = "importer"
+    supplier = "supplier"
+
+
+def show(df: pd.DataFrame, fmt: Format, out: Path | None, title: str, *,
+         extra: list[str] | None = None) -> None:
+    """Emit a result with its provenance (method and notes under the table, source cited).
+
+    In the terminal table, list columns read as ``USA, DEU``; every other format keeps them
+    as lists (JSON, Parquet) or as written by the exporter.
+    """
+    from straits.provenance import of
+
+    prov = of(df)
+    if fmt is Format.table and out is None:
+        df = df.copy()
+        for col in df.columns:
+            if df[col].map(lambda v: isinstance(v, list)).any():
+                df[col] = df[col].map(_show_list)
+    notes = ([prov.method, *prov.notes] if prov else []) + (extra or [])
+    emit(df, fmt, out, title=title, source=prov.source if prov else None, notes=notes)
+
+
+def _show_list(items: list) -> str:
+    """A list cell for the eye: ``USA 12, DEU 8`` (records show their name and number)."""
+    def one(x: object) -> str:
+        if isinstance(x, dict):
+            return " ".join(f"{v:,.4g}" if isinstance(v, float) else str(v) for v in x.values())
+        return str(x)
+    return ", ".join(one(x) for x in items)
 
 
 def dependency(
@@ -42,78 +86,82 @@ def dependency(
     out: OutOpt = None,
 ) -> None:
     """Dependency screen: top supplier, HHI, import/export ratio, 50% and GeoDep flags."""
-    bloc_list = [b.strip() for b in blocs.split(",") if b.strip()] if blocs else None
     with open_session(db) as s:
         df = s.dependency(importer, year=year, products=products, persistence=persistence,
-                          blocs=bloc_list)
-        if fmt is Format.table and out is None:  # fit a terminal: contract columns only
-            df = df[[c for c in df.columns if c not in ("description", "export_kusd",
-                                                        "non_substitutable", "geodep_years")]]
-        emit(df, fmt, out, title=f"Dependency screen of {importer} (thousand USD)",
-             source=df.attrs["source"], notes=[df.attrs["method"]])
+                          blocs=blocs)
+    if fmt is Format.table and out is None:  # fit a terminal: contract columns only
+        keep = [c for c in df.columns if c not in ("description", "export_kusd",
+                                                   "no_own_exports", "geodep_years")]
+        df = df[keep].copy()
+    show(df, fmt, out, f"Dependency screen of {importer} (thousand USD)")
 
 
 def mutual(
     a: Annotated[str, typer.Argument(help="First economy or bloc.")] = "KOR",
-    b: Annotated[str, typer.Argument(help="Second economy or bloc.")] = "JPN",
+    b: Annotated[str, typer.Argument(help="Second economy or bloc (not A).")] = "JPN",
     year: YearOpt = None,
-    top: Annotated[int, typer.Option(help="Partner counts if among the top N suppliers.")] = 3,
+    min_share: MinShareOpt = None,
     part: Annotated[MutualPart, typer.Option(
         help="Table to write with csv/json/parquet: products or balance.")] = MutualPart.products,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
-    """What A depends on B for and B on A for (partner a top or >50% supplier), with balance."""
+    """What A depends on B for and B on A for (partner share >= min-share), with balance."""
     with open_session(db) as s:
-        m = s.mutual(a, b, year=year, top=top)
-        both = fmt is Format.table and out is None
-        if both or part is MutualPart.products:
-            emit(m.products, fmt, out, title=f"Mutual dependence {m.a}-{m.b}, {m.year}",
-                 source=None if both else m.source, notes=None if both else [m.method])
-        if both or part is MutualPart.balance:
-            emit(m.balance, fmt, out, title="Balance (thousand USD)", source=m.source,
-                 notes=[m.method])
+        m = s.mutual(a, b, year=year, min_share=min_share)
+    both = fmt is Format.table and out is None
+    if both or part is MutualPart.products:
+        show(m.products, fmt, out, f"Mutual dependence {m.a}-{m.b}, {m.year}")
+    if both or part is MutualPart.balance:
+        show(m.balance, fmt, out, "Balance (thousand USD)")
 
 
 def shared_dependence(
     a: Annotated[str, typer.Argument(help="First economy or bloc.")] = "KOR",
     b: Annotated[str, typer.Argument(help="Second economy or bloc.")] = "JPN",
-    on: Annotated[str, typer.Option(help="Economy both may depend on.")] = "CHN",
+    on: Annotated[str, typer.Option(help="Economy both may depend on (not A or B).")] = "CHN",
     year: YearOpt = None,
-    top: Annotated[int, typer.Option(help="Counts if among the top N suppliers.")] = 3,
+    min_share: MinShareOpt = None,
+    redirect: Annotated[float, typer.Option(
+        help="Share of the rest of the world's other exports it could divert, 0-1.")] = 0.2,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
-    """Products where A and B both depend on C, with joint coverage and alternatives."""
+    """Products A and B both depend on C for, and what each could still get (shock, cut 1)."""
     with open_session(db) as s:
-        df = s.shared_dependence(a, b, on=on, year=year, top=top)
-        emit(df, fmt, out, title=f"{df.attrs['a']} and {df.attrs['b']} both depending on "
-             f"{df.attrs['on']} (thousand USD)", source=df.attrs["source"],
-             notes=[df.attrs["method"]])
+        df = s.shared_dependence(a, b, on=on, year=year, min_share=min_share,
+                                 redirect=redirect)
+    show(df, fmt, out, f"{df.attrs.get('a', a)} and {df.attrs.get('b', b)} both depending on "
+         f"{df.attrs.get('on', on)} (thousand USD)")
 
 
 def shock(
     exporter: Annotated[str, typer.Option(help="Restricting economy or coalition: CHN.")],
-    importer: Annotated[str, typer.Option(help="Importer(s), comma-separated: KOR,JPN,EU27.")],
+    importer: Annotated[str, typer.Option(
+        help="Affected importer(s), comma-separated: KOR,JPN,EU27 (each counted once).")],
     products: Annotated[str, typer.Option("--products", "-p", help="HS codes: 811292,250490.")],
     year: YearOpt = None,
-    cut: Annotated[float, typer.Option(help="Share of exports to the importer cut, 0-1.")] = 1.0,
+    cut: Annotated[float, typer.Option(help="Share of R's exports to the importers cut, 0-1.")] = 1.0,
     redirect: Annotated[float, typer.Option(
-        help="Share of alternatives' other exports they could redirect, 0-1.")] = 0.2,
+        help="Share of substitutes' exports outside the importers they could divert, 0-1.")] = 0.2,
     also_restricting: Annotated[str | None, typer.Option(
-        help="Economies joining the restriction (no substitution): RUS,PRK.")] = None,
+        help="Economies joining the restriction (they cut too, no substitution): RUS,PRK.")] = None,
+    by: Annotated[ShockView, typer.Option(
+        help="importer: a row per importer and product, plus WORLD; supplier: the "
+             "allocation of each substitute's pool.")] = ShockView.importer,
     db: DbOpt = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
-    """Restriction shock: exposed imports, substitute capacity, covered value and gap."""
+    """Restriction shock: exposed imports, the shared substitute pool, covered value and gap."""
     with open_session(db) as s:
         df = s.shock(exporter=exporter, importer=importer, products=products, year=year,
-                     cut=cut, redirect=redirect, also_restricting=also_restricting)
-        emit(df, fmt, out, title=f"Shock: {exporter} restricts {products} (thousand USD)",
-             source=df.attrs["source"], notes=[df.attrs["method"]])
+                     cut=cut, redirect=redirect, also_restricting=also_restricting,
+                     by=by.value)
+    show(df, fmt, out, f"Shock: {exporter} restricts {products} (thousand USD)"
+         + (", allocation by supplier" if by is ShockView.supplier else ""))
 
 
 def event(
@@ -124,7 +172,7 @@ def event(
     products: ProductsOpt = None,
     start: Annotated[str | None, typer.Option(help="Month the measure began: 2023-08.")] = None,
     view: Annotated[EventView, typer.Option(
-        help="Table: summary, annual or gainers.")] = EventView.summary,
+        help="Table: summary, annual, gainers or coverage.")] = EventView.summary,
     monthly: Annotated[bool, typer.Option(
         "--monthly", help="Month by month from customs/Comtrade monthly data (gainers view "
         "for suppliers).")] = False,
@@ -132,20 +180,21 @@ def event(
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
-    """Replay a real export restriction on annual flows: before/after shares and gainers."""
-    if monthly:  # straits.security.monthly (issue 6)
+    """Replay a real export restriction: before/after shares and gainers, by year or month.
+
+    Annual: BACI where it holds the products, else reporter data (customs, Comtrade); each
+    row names its source.
+    """
+    if monthly:
         from straits.cli.reporter import emit_monthly
-        from straits.security.monthly import custom_preset
 
         with open_session(db) as s:
-            ev = s.monthly_event(preset or custom_preset(exporter, products, start, importer),
-                                 importer)
+            ev = s.monthly_event(preset, importer=importer, exporter=exporter,
+                                 products=products, start=start)
         return emit_monthly(ev, fmt, out, gainers=view is EventView.gainers)
     with open_session(db) as s:
         e = s.event(preset, importer=importer, exporter=exporter, products=products, start=start)
-        emit(getattr(e, view.value), fmt, out,
-             title=f"{e.title or e.exporter + ' restriction'}: {e.importer}, {view.value}",
-             source=e.source, notes=[e.method, *e.notes])
+    show(getattr(e, view.value), fmt, out, f"{e.title}: {e.importer}, {view.value}")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,114 +1,99 @@
-"""Shared plumbing of the security engine: products, parties (blocs) and parameter checks."""
+"""Shared plumbing of the security engine: parties (blocs) as a member map, years, labels.
+
+A *party* is one economy or bloc as the security commands see it (``KOR``, ``EU27``,
+``KOR+JPN``). The SQL builders receive the parties of a query as a small Arrow table,
+``pmap(member, party, label)``, attached to the :class:`~straits.warehouse.query.Query`
+(never as SQL text): a party with one BACI code keeps it, a bloc (or an economy with several
+historic codes) gets a synthetic negative code, and the builders sum its members' flows
+under that code and drop the trade among them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from straits.errors import UnknownCodeError, check_param
-from straits.reference import lookup
+from straits import resolve
+from straits.errors import ParameterError
+from straits.provenance import Provenance
 from straits.reference.blocs import Party
-from straits.warehouse._inline import product_filter
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
-    from straits.session import Session
-
-
-def loaded_products(s: Session, prefixes: Sequence[str] | None = None) -> list[str]:
-    """HS6 codes of the loaded release (the ``products`` table), optionally by HS prefix."""
-    sql = f"SELECT product FROM products WHERE {product_filter(prefixes)} ORDER BY product"
-    return [str(p) for p in s.query(sql)["product"]]
+    from straits.warehouse.protocol import Warehouse
 
 
-def resolve_products(
-    s: Session, spec: str | Sequence[str] | None, *, func: str, strict: bool = True
-) -> tuple[list[str] | None, list[str]]:
-    """Expand HS2/HS4/HS6 codes to the loaded HS6 codes; also return the codes not loaded.
+def parties(spec: str | Sequence[str], *, name: str, func: str) -> list[Party]:
+    """Economies or blocs named in ``spec``, each once, no economy in two of them.
 
-    With ``strict`` (default) any code that matches no loaded product raises
-    :class:`UnknownCodeError`; otherwise the missing codes are returned for the caller to
-    report. ``None`` means every product. The match runs in SQL (one query per call, only
-    the matching codes come back); codes keep the order of the prefixes given.
+    ``KOR,KR`` is one party (a repetition is dropped after resolution); ``KOR,KOR+JPN``
+    names Korea twice in different parties and is an error.
     """
-    prefixes = lookup.parse_products(spec)
-    if prefixes is None:
-        return None, []
-    hits = loaded_products(s, prefixes)
-    out: list[str] = []
-    missing: list[str] = []
-    for p in prefixes:  # a handful of prefixes, each over the matched codes only
-        mine = [c for c in hits if c.startswith(p)]
-        if not mine:
-            missing.append(p)
-        out.extend(c for c in mine if c not in out)
-    if missing and strict:
-        n = int(s.query("SELECT count(*) AS n FROM products")["n"].iloc[0])
-        raise UnknownCodeError(
-            f"{func}: product(s) {', '.join(missing)} are not in the loaded data "
-            f"({n} HS6 products loaded); check the code or ingest a full BACI release."
-        )
-    return out, missing
-
-
-def descriptions(s: Session) -> pd.Series:
-    """Product descriptions indexed by HS6 code, for ``df["product"].map(...)``."""
-    return s.query("SELECT product, description FROM products").set_index("product")[
-        "description"]
-
-
-def party_tables(parties: Sequence[Party]) -> tuple[list[tuple[int, int]], list[tuple[int, str]]]:
-    """Party map ``(member, party)`` and labels ``(code, label)`` for the SQL builders.
-
-    A party with one BACI code keeps it; a bloc (or a country with historic codes) gets a
-    synthetic negative code. Returns only the rows needed (no mapping when nothing merges).
-    """
-    mapping: list[tuple[int, int]] = []
-    labels: list[tuple[int, str]] = []
+    out = resolve.parties(spec)
     seen: dict[int, str] = {}
-    for i, party in enumerate(parties, start=1):
+    for party in out:
         for code in party.codes:
             if code in seen and seen[code] != party.label:
-                raise UnknownCodeError(
-                    f"Economy code {code} belongs to both {seen[code]} and {party.label}; "
-                    "a country can be in one bloc of a query only."
-                )
+                raise ParameterError(
+                    f"The {name!r} parameter of {func} names {seen[code]} and {party.label}, "
+                    "which share an economy; name each economy once (a bloc counts as one).")
             seen[code] = party.label
-        if len(party.codes) > 1:
-            mapping.extend((c, -i) for c in party.codes)
-            labels.append((-i, party.label))
-    return mapping, labels
+    return out
 
 
-def party_code(parties: Sequence[Party], index: int) -> int:
-    """The SQL code of ``parties[index]`` as assigned by :func:`party_tables`."""
-    party = parties[index]
+def party_code(group: Sequence[Party], index: int) -> int:
+    """The SQL code of ``group[index]``: its BACI code, or ``-(index + 1)`` for a bloc."""
+    party = group[index]
     return -(index + 1) if len(party.codes) > 1 else party.codes[0]
 
 
-def check_fraction(name: str, func: str, value: float) -> float:
-    """A fraction in [0, 1] (``cut``, ``redirect``), else the one ParameterError form."""
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
-    check_param(name, func, ok, "a float in [0, 1]", value)
-    return float(value)
+def party_table(group: Sequence[Party]) -> pa.Table:
+    """``member, party, label`` rows of the parties that merge several codes (blocs).
+
+    Parties with a single BACI code need no row: the builders use the code itself and label
+    it with the ``countries`` table. Raises when one economy sits in two parties.
+    """
+    import pyarrow as pa
+
+    members: list[int] = []
+    codes: list[int] = []
+    labels: list[str] = []
+    owner: dict[int, str] = {}
+    for i, party in enumerate(group):
+        for code in party.codes:
+            if code in owner and owner[code] != party.label:
+                raise ParameterError(
+                    f"Economy code {code} belongs to both {owner[code]} and {party.label}; "
+                    "an economy can be in one party of a query only.")
+            owner[code] = party.label
+        if len(party.codes) > 1:
+            members.extend(party.codes)
+            codes.extend([party_code(group, i)] * len(party.codes))
+            labels.extend([party.label] * len(party.codes))
+    return pa.table({"member": pa.array(members, pa.int32()), "party": pa.array(codes, pa.int32()),
+                     "label": pa.array(labels, pa.string())})
 
 
-def check_int(name: str, func: str, value: object, lo: int, hi: int | None = None,
-              *, none_ok: bool = False) -> None:
-    """An int in ``[lo, hi]`` (``hi`` None: no upper bound), else the one ParameterError form."""
-    ok = (none_ok and value is None) or (
-        isinstance(value, int) and not isinstance(value, bool) and value >= lo
-        and (hi is None or value <= hi))
-    rng = f"an int >= {lo}" if hi is None else f"an int in [{lo}, {hi}]"
-    check_param(name, func, ok, rng + (" or None" if none_ok else ""), value)
-
-
-def single_year(s: Session, year: int | None) -> int:
-    """The requested year (checked loaded) or the latest loaded one."""
-    return s.resolve_years(year)[0] if year is not None else s.latest_year()
-
-
-def window_years(s: Session, year: int, n: int = 3) -> list[int]:
+def window_years(wh: Warehouse, year: int, n: int = 3) -> list[int]:
     """The last ``n`` loaded years up to and including ``year``."""
-    return [y for y in s.years() if y <= year][-n:]
+    return [y for y in wh.years() if y <= year][-n:]
+
+
+def describe(df: pd.DataFrame, wh: Warehouse, column: str = "product") -> pd.DataFrame:
+    """Add the loaded release's product description beside ``column`` (as ``description``)."""
+    df["description"] = df[column].map(resolve.descriptions(wh))
+    return df
+
+
+def baci_provenance(wh: Warehouse, years: Sequence[int], method: str,
+                    notes: Sequence[str] = ()) -> Provenance:
+    """The provenance of a result computed from the loaded BACI release."""
+    return Provenance(source=wh.citation(), dataset="baci", years=tuple(sorted(set(years))),
+                      method=method, notes=tuple(notes))
+
+
+def codes_of(group: Sequence[Party]) -> list[int]:
+    """Every BACI code of ``group``, each once, sorted."""
+    return sorted({c for p in group for c in p.codes})

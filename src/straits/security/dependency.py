@@ -22,120 +22,138 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
+from straits import resolve
+from straits.params import Economies, Economy, Interval, Products, YearSpec, validate_params
+from straits.provenance import attach
 from straits.reference.blocs import resolve_party
 from straits.security._common import (
-    check_int,
+    baci_provenance,
     party_code,
-    party_tables,
-    resolve_products,
-    single_year,
+    party_table,
     window_years,
 )
+from straits.security.comparable import footing
 from straits.warehouse import security_sql as q
+from straits.warehouse.protocol import resolve_year
 
 if TYPE_CHECKING:
+    import pandas as pd
     import pyarrow as pa
 
-    from straits.session import Session
+    from straits.warehouse.protocol import Warehouse
 
 COLUMNS = [
     "product", "import_kusd", "top_supplier", "top_share", "n_suppliers", "import_hhi",
     "world_export_hhi", "import_export_ratio", "one_country_50", "geodep", "critical",
 ]
-EXTRA = ["value_at_risk_kusd", "non_substitutable", "export_kusd", "geodep_years"]
+EXTRA = ["value_at_risk_kusd", "no_own_exports", "export_kusd", "geodep_years"]
+
+_OPTIONS = {"year": YearSpec(), "products": Products(),
+            "persistence": Interval(int, 1, 3, none_ok=True), "blocs": Economies(none_ok=True)}
 
 
 def method_note(persistence: int | None = None) -> str:
     """One-line statement of the screen's method, for outputs."""
-    rule = (
-        "geodep = import HHI > 0.4, world-export HHI > 0.4 and imports/exports > 1"
-        + (f" in >= {persistence} of the last 3 loaded years" if persistence else "")
-    )
+    rule = (f"geodep = import HHI > {q.HHI_MIN:g}, world-export HHI > {q.HHI_MIN:g} and "
+            f"imports/exports > {q.RATIO_MIN:g}"
+            + (f" in >= {persistence} of the last 3 loaded years (geodep_years counts them)"
+               if persistence else ""))
     return (
         "Shares and HHI of supplier values (thousand USD, BACI FOB); one_country_50 = top "
-        f"share > 0.5; {rule}; critical = either flag; value at risk = imports from the top "
-        "supplier in critical products; intra-bloc trade excluded."
+        f"share > {q.TOP_SHARE_MIN:g}; {rule}; critical = either flag; value at risk = "
+        "imports from the top supplier in critical products; no_own_exports = the importer "
+        "exports none of the product (import_export_ratio then empty); intra-bloc trade "
+        "excluded."
     )
 
 
+def _screen(wh: Warehouse, *, year, products, persistence, group, importers, describe,
+            func: str) -> tuple[pa.Table, list[int], tuple[str, ...]]:
+    y = resolve_year(wh, year)
+    prods, _ = resolve.products(wh, products, func=func)
+    years = window_years(wh, y) if persistence else [y]
+    foot = footing(wh, years, prods) if len(years) > 1 else None
+    query = q.dependency_screen(
+        years=years, year=y, products=prods, importers=importers, pmap=party_table(group),
+        persistence=persistence, describe=describe, comparable=foot.cut if foot else None)
+    return wh.arrow(query), years, foot.notes if foot else ()
+
+
+@validate_params({"importer": Economy(), **_OPTIONS})
 def dependency(
-    s: Session,
+    wh: Warehouse,
     importer: str,
     *,
     year: int | None = None,
     products: str | Sequence[str] | None = None,
     persistence: int | None = None,
-    blocs: Sequence[str] | None = None,
+    blocs: str | Sequence[str] | None = None,
 ) -> pd.DataFrame:
     r"""Dependency screen of one importer (a country or a bloc such as ``EU27``, ``KOR+JPN``).
 
     Parameters
     ----------
-    s : Session
-        Open warehouse.
+    wh : Warehouse
+        The data.
     importer : str
         Economy or bloc; a bloc's imports from its own members are dropped.
     year : int, optional
-        Year screened (default: latest loaded).
+        Year screened (default: the latest loaded year).
     products : str or list of str, optional
         HS2/HS4/HS6 codes (``"811292,2504"``); default every loaded product.
     persistence : int, optional
-        Require ``geodep`` in at least this many of the last 3 loaded years up to ``year``.
-    blocs : list of str, optional
-        Blocs to treat as single suppliers (``["EU27"]``), intra-bloc trade excluded.
+        Require ``geodep`` in at least this many of the last 3 loaded years up to ``year``
+        (the years are first put on one footing, see :mod:`straits.security.comparable`).
+    blocs : str or list of str, optional
+        Blocs to treat as single suppliers (``"EU27"``), intra-bloc trade excluded.
 
     Returns
     -------
     pandas.DataFrame
         ``product, import_kusd, top_supplier, top_share, n_suppliers, import_hhi,
         world_export_hhi, import_export_ratio, one_country_50, geodep, critical``, then
-        ``value_at_risk_kusd, non_substitutable, export_kusd, geodep_years, description``;
-        sorted by value at risk, then import value. ``import_export_ratio`` is NaN when the
-        importer exports none of the product (``non_substitutable``). ``attrs["method"]``
-        and ``attrs["source"]`` hold the method statement and the citation.
+        ``value_at_risk_kusd, no_own_exports, export_kusd, geodep_years, description``;
+        sorted by value at risk, then import value. ``import_export_ratio`` is empty when
+        the importer exports none of the product (``no_own_exports``: all it says is that;
+        other suppliers may still exist). ``geodep_years`` is empty without
+        ``persistence``. A :class:`~straits.provenance.Provenance` is attached.
 
     Notes
     -----
     With supplier values :math:`v_s` of the importer's imports :math:`V=\sum_s v_s`:
     ``top_share`` = max v_s / V; ``import_hhi`` = :math:`\sum_s (v_s/V)^2`;
     ``world_export_hhi`` the same over exporters' shares of world exports;
-    ``value_at_risk_kusd`` = V x top_share when critical, else 0.
+    ``value_at_risk_kusd`` = V x top_share when critical, else 0. Collects one row per
+    product the importer buys (at most the number of loaded products).
 
     Examples
     --------
-    >>> s.dependency("KOR", year=2023, products="811292")  # doctest: +SKIP
+    >>> dependency(wh, "KOR", year=2023, products="811292")  # doctest: +SKIP
     """
-    check_int("persistence", "dependency", persistence, 1, 3, none_ok=True)
-    y = single_year(s, year)
-    prods, _ = resolve_products(s, products, func="dependency")
-    parties = [resolve_party(importer)] + [resolve_party(b) for b in blocs or ()]
-    mapping, labels = party_tables(parties)
-    years = window_years(s, y) if persistence else [y]
-    sql = q.dependency_screen(
-        years=years, year=y, products=prods, importers=[party_code(parties, 0)],
-        mapping=mapping, labels=labels, persistence=persistence,
-    )
-    df = s.query(sql).drop(columns="importer").reset_index(drop=True)
-    return _finish(df, s, persistence)
+    group = [resolve_party(importer), *resolve.parties(blocs or [])]
+    t, years, notes = _screen(wh, year=year, products=products, persistence=persistence,
+                              group=group, importers=[party_code(group, 0)], describe=True,
+                              func="dependency")
+    df = _finish(t.to_pandas().drop(columns="importer").reset_index(drop=True))
+    return attach(df, baci_provenance(wh, years, method_note(persistence), notes))
 
 
+@validate_params(dict(_OPTIONS))
 def dependency_all(
-    s: Session,
+    wh: Warehouse,
     *,
     year: int | None = None,
     products: str | Sequence[str] | None = None,
     persistence: int | None = None,
-    blocs: Sequence[str] | None = None,
+    blocs: str | Sequence[str] | None = None,
     arrow: bool = False,
 ) -> pd.DataFrame | pa.Table:
     """Dependency screen of every importer at once, in one SQL pass (the benchmarked path).
 
     Parameters
     ----------
-    s : Session
-        Open warehouse.
+    wh : Warehouse
+        The data.
     year, products, persistence, blocs
         As in :func:`dependency`; a bloc in ``blocs`` is screened as one importer in place
         of its members.
@@ -146,28 +164,22 @@ def dependency_all(
     -------
     pandas.DataFrame or pyarrow.Table
         ``importer`` followed by the columns of :func:`dependency` (without description),
-        sorted by value at risk.
+        sorted by value at risk; one row per importer and product it buys (about 1M on a
+        full BACI year).
     """
-    check_int("persistence", "dependency_all", persistence, 1, 3, none_ok=True)
-    y = single_year(s, year)
-    prods, _ = resolve_products(s, products, func="dependency_all")
-    parties = [resolve_party(b) for b in blocs or ()]
-    mapping, labels = party_tables(parties)
-    years = window_years(s, y) if persistence else [y]
-    sql = q.dependency_screen(
-        years=years, year=y, products=prods, importers=None, mapping=mapping, labels=labels,
-        persistence=persistence, describe=False,
-    )
+    group = resolve.parties(blocs or [])
+    t, years, notes = _screen(wh, year=year, products=products, persistence=persistence,
+                              group=group, importers=None, describe=False,
+                              func="dependency_all")
+    prov = baci_provenance(wh, years, method_note(persistence), notes)
     if arrow:
-        return s.query(sql, arrow=True)
-    return _finish(s.query(sql), s, persistence)
+        return attach(t, prov)
+    return attach(_finish(t.to_pandas()), prov)
 
 
-def _finish(df: pd.DataFrame, s: Session, persistence: int | None) -> pd.DataFrame:
-    for col in ("one_country_50", "geodep", "critical", "non_substitutable"):
+def _finish(df: pd.DataFrame) -> pd.DataFrame:
+    for col in ("one_country_50", "geodep", "critical", "no_own_exports"):
         df[col] = df[col].astype(bool)
     df["n_suppliers"] = df["n_suppliers"].astype("int64")
-    df["geodep_years"] = df["geodep_years"].astype("int64")
-    df.attrs["method"] = method_note(persistence)
-    df.attrs["source"] = s.citation()
+    df["geodep_years"] = df["geodep_years"].astype("Int64")
     return df

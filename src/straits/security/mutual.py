@@ -1,33 +1,32 @@
 """Two economies side by side: mutual dependence and shared dependence on a third one.
 
-``mutual(s, "KOR", "JPN")`` lists what Korea depends on Japan for and vice versa; an
-economy *depends on* a partner for a product when the partner ranks among its ``top``
-suppliers (default 3) or holds more than half of its imports. ``shared_dependence(s, "KOR",
-"JPN", on="CHN")`` finds products where both depend on China and asks how far each could
-cover the other (joint coverage) from its current exports, and who else sells them.
+``mutual(wh, "KOR", "JPN")`` lists what Korea depends on Japan for and vice versa, with the
+one definition of dependence (:mod:`straits.security.dependence`: the partner supplies at
+least ``min_share`` of the importer's imports of the product). ``shared_dependence(wh,
+"KOR", "JPN", on="CHN")`` finds the products where both depend on China and runs the shock
+of :mod:`straits.security.shock` with R = {CHN}, M = {KOR, JPN} and cut = 1: what each could
+still get, from its other suppliers and from the rest of the world's shared pool.
 Values are BACI thousand USD (FOB); blocs are allowed and intra-bloc trade is excluded.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
+from straits.params import Economy, Interval, YearSpec, validate_params
+from straits.provenance import Provenance, attach
 from straits.reference.blocs import Party, resolve_party
-from straits.security._common import (
-    check_int,
-    descriptions,
-    party_code,
-    party_tables,
-    single_year,
-)
+from straits.security import dependence
+from straits.security._common import baci_provenance, describe, party_code, party_table
+from straits.security.shock import simulate
 from straits.warehouse import security_sql as q
+from straits.warehouse.protocol import resolve_year
 
 if TYPE_CHECKING:
-    from straits.session import Session
+    from straits.warehouse.protocol import Warehouse
 
 PRODUCT_COLUMNS = [
     "direction", "importer", "partner", "product", "import_kusd", "partner_kusd",
@@ -37,6 +36,7 @@ BALANCE_COLUMNS = [
     "importer", "partner", "n_dependent", "n_over_50", "dependent_kusd", "bilateral_kusd",
     "net_dependent_kusd",
 ]
+_MIN_SHARE = Interval(float, 0, 1, closed="neither")
 
 
 @dataclass
@@ -46,24 +46,36 @@ class Mutual:
     Attributes
     ----------
     products : pandas.DataFrame
-        One row per product and direction (``"KOR on JPN"`` = Korea's imports from Japan):
-        direction, importer, partner, product, import_kusd (importer's total imports),
-        partner_kusd, partner_share, partner_rank (1 = top supplier), over_50, top_supplier,
-        top_share, description; sorted by direction then partner_kusd.
+        One row per product and direction (``"KOR on JPN"`` = Korea's imports from Japan)
+        where the importer depends on the partner: direction, importer, partner, product,
+        import_kusd (importer's total imports), partner_kusd, partner_share, partner_rank
+        (1 = top supplier), over_50, top_supplier, top_share, description; sorted by
+        direction then partner_kusd.
     balance : pandas.DataFrame
         One row per direction: importer, partner, n_dependent, n_over_50, dependent_kusd
         (imports from the partner in dependent products), bilateral_kusd (all imports from
         the partner in the loaded products), net_dependent_kusd (own minus the other's).
+    provenance : Provenance
+        Source, year and the definition with its threshold (also attached to both tables).
     """
 
     a: str
     b: str
     year: int
+    min_share: float
     products: pd.DataFrame
     balance: pd.DataFrame
-    method: str = ""
-    source: str = ""
-    notes: list[str] = field(default_factory=list)
+    provenance: Provenance
+
+    @property
+    def method(self) -> str:
+        """The method line (definition and threshold)."""
+        return self.provenance.method
+
+    @property
+    def source(self) -> str:
+        """The citation of the data."""
+        return self.provenance.source
 
     @property
     def a_on_b(self) -> pd.DataFrame:
@@ -76,125 +88,137 @@ class Mutual:
         return self.products[self.products["importer"] == self.b].reset_index(drop=True)
 
 
-def _shares(s: Session, parties: list[Party], year: int) -> pd.DataFrame:
-    """Supplier shares in the imports of ``parties[0]`` and ``parties[1]`` (all products)."""
-    mapping, labels = party_tables(parties)
-    return s.query(q.supplier_shares(
-        years=[year], products=None, importers=[party_code(parties, 0), party_code(parties, 1)],
-        mapping=mapping, labels=labels))
+def _shares(wh: Warehouse, group: list[Party], year: int, n_importers: int = 2) -> pd.DataFrame:
+    """Supplier shares in the imports of the first ``n_importers`` parties (all products)."""
+    return wh.arrow(q.supplier_shares(
+        years=[year], products=None, pmap=party_table(group),
+        importers=[party_code(group, i) for i in range(n_importers)])).to_pandas()
 
 
-def mutual(s: Session, a: str, b: str, *, year: int | None = None, top: int = 3) -> Mutual:
+@validate_params({"a": Economy(), "b": Economy(), "year": YearSpec(), "min_share": _MIN_SHARE},
+                 distinct=[("a", "b")])
+def mutual(wh: Warehouse, a: str, b: str, *, year: int | None = None,
+           min_share: float = dependence.MIN_SHARE) -> Mutual:
     """What ``a`` depends on ``b`` for, what ``b`` depends on ``a`` for, and the balance.
 
     Parameters
     ----------
-    s : Session
-        Open warehouse.
+    wh : Warehouse
+        The data.
     a, b : str
-        Economies or blocs (``KOR``, ``EU27``, ``KOR+JPN``).
+        Two different economies or blocs (``KOR``, ``EU27``, ``KOR+JPN``).
     year : int, optional
-        Default: latest loaded.
-    top : int
-        The partner counts as a top supplier when its rank is <= ``top``.
+        Default: the latest loaded year.
+    min_share : float
+        Smallest partner share that counts as dependence, in (0, 1); default
+        :data:`straits.security.dependence.MIN_SHARE` (0.10).
 
     Returns
     -------
     Mutual
-        ``.products`` and ``.balance`` (columns in :class:`Mutual`), ``.method``,
-        ``.source``.
+        ``.products`` and ``.balance`` (columns in :class:`Mutual`) and ``.provenance``.
 
     Notes
     -----
     partner_share = imports from the partner / the importer's total imports of the product;
-    dependent when partner_rank <= top or partner_share > 0.5.
+    dependent when partner_share >= min_share; over_50 when > 0.5. Collects the supplier
+    rows of the two importers (at most 2 x products x suppliers).
     """
-    check_int("top", "mutual", top, 1)
-    y = single_year(s, year)
-    parties = [resolve_party(a), resolve_party(b)]
-    la, lb = parties[0].label, parties[1].label
-    sh = _shares(s, parties, y)
+    y = resolve_year(wh, year)
+    group = [resolve_party(a), resolve_party(b)]
+    la, lb = group[0].label, group[1].label
+    sh = _shares(wh, group, y)
     top_rows = sh[sh["rank"] == 1][["importer", "product", "supplier", "share"]].rename(
         columns={"supplier": "top_supplier", "share": "top_share"})
     pairs = sh[((sh["importer"] == la) & (sh["supplier"] == lb))
                | ((sh["importer"] == lb) & (sh["supplier"] == la))]
     pairs = pairs.merge(top_rows, on=["importer", "product"], how="left")
     bilateral = pairs.groupby("importer")["value_kusd"].sum()
-    dep = pairs[(pairs["rank"] <= top) | (pairs["share"] > 0.5)].copy()
-    dep = dep.rename(columns={"supplier": "partner", "value_kusd": "partner_kusd",
-                              "share": "partner_share", "rank": "partner_rank"})
-    dep["over_50"] = dep["partner_share"] > 0.5
+    dep = dependence.flag(pairs, min_share).rename(columns={
+        "supplier": "partner", "value_kusd": "partner_kusd", "share": "partner_share",
+        "rank": "partner_rank"})
     dep["direction"] = dep["importer"] + " on " + dep["partner"]
-    dep["description"] = dep["product"].map(descriptions(s))
+    dep = describe(dep, wh)
     dep["partner_rank"] = dep["partner_rank"].astype("int64")
-    order = {la: 0, lb: 1}
-    dep = dep.sort_values(["importer", "partner_kusd"], key=lambda c: c.map(order)
-                          if c.name == "importer" else -c)[PRODUCT_COLUMNS].reset_index(drop=True)
-    rows = []
-    for imp, par in ((la, lb), (lb, la)):
-        d = dep[dep["importer"] == imp]
-        rows.append((imp, par, len(d), int(d["over_50"].sum()), float(d["partner_kusd"].sum()),
-                     float(bilateral.get(imp, 0.0))))
-    bal = pd.DataFrame(rows, columns=BALANCE_COLUMNS[:-1])
+    dep["_o"] = (dep["importer"] != la).astype(int)
+    dep = dep.sort_values(["_o", "partner_kusd"], ascending=[True, False])[
+        PRODUCT_COLUMNS].reset_index(drop=True)
+    counts = dep.groupby("importer").agg(n_dependent=("product", "size"),
+                                         n_over_50=("over_50", "sum"),
+                                         dependent_kusd=("partner_kusd", "sum"))
+    bal = pd.DataFrame({"importer": [la, lb], "partner": [lb, la]})
+    bal = bal.join(counts, on="importer").fillna({"n_dependent": 0, "n_over_50": 0,
+                                                  "dependent_kusd": 0.0})
+    bal["n_dependent"] = bal["n_dependent"].astype("int64")
+    bal["n_over_50"] = bal["n_over_50"].astype("int64")
+    bal["bilateral_kusd"] = bal["importer"].map(bilateral).fillna(0.0)
     bal["net_dependent_kusd"] = bal["dependent_kusd"] - bal["dependent_kusd"][::-1].to_numpy()
-    method = (f"Dependent: partner among the importer's top {top} suppliers or > 50% of its "
-              f"imports of the product, {y}; values thousand USD (BACI FOB).")
-    return Mutual(la, lb, y, dep, bal, method, s.citation())
+    prov = baci_provenance(wh, [y], f"{dependence.rule(min_share)}, {y}; values thousand USD "
+                           "(BACI FOB); a bloc's internal trade left out.")
+    return Mutual(la, lb, y, min_share, attach(dep, prov),
+                  attach(bal[BALANCE_COLUMNS], prov), prov)
 
 
 SHARED_COLUMNS = [
     "product", "a_imports_kusd", "a_from_on_kusd", "a_on_share", "a_on_rank",
-    "b_imports_kusd", "b_from_on_kusd", "b_on_share", "b_on_rank", "a_exports_kusd",
-    "b_exports_kusd", "a_covered_by_b_kusd", "a_coverage_by_b", "b_covered_by_a_kusd",
-    "b_coverage_by_a", "alternatives", "description",
+    "b_imports_kusd", "b_from_on_kusd", "b_on_share", "b_on_rank", "pool_kusd",
+    "a_other_kusd", "a_covered_kusd", "a_coverage_share", "a_gap_kusd", "a_gap_share",
+    "b_other_kusd", "b_covered_kusd", "b_coverage_share", "b_gap_kusd", "b_gap_share",
+    "substitutes", "description",
 ]
 
 
+@validate_params({"a": Economy(), "b": Economy(), "on": Economy(), "year": YearSpec(),
+                  "min_share": _MIN_SHARE, "redirect": Interval(float, 0, 1),
+                  "n_substitutes": Interval(int, 1, 50)},
+                 distinct=[("a", "b", "on")])
 def shared_dependence(
-    s: Session, a: str, b: str, *, on: str = "CHN", year: int | None = None, top: int = 3,
-    n_alternatives: int = 3,
+    wh: Warehouse, a: str, b: str, *, on: str = "CHN", year: int | None = None,
+    min_share: float = dependence.MIN_SHARE, redirect: float = 0.2, n_substitutes: int = 3,
 ) -> pd.DataFrame:
-    """Products where both ``a`` and ``b`` depend on ``on``, with joint coverage.
+    """Products where both ``a`` and ``b`` depend on ``on``, and what each could still get.
 
     Parameters
     ----------
-    s : Session
-        Open warehouse.
+    wh : Warehouse
+        The data.
     a, b : str
         The two economies (or blocs), e.g. ``KOR`` and ``JPN``.
     on : str
-        The economy both may depend on (default ``CHN``).
+        The economy both may depend on (default ``CHN``); different from ``a`` and ``b``.
     year : int, optional
-        Default: latest loaded.
-    top : int
-        ``on`` counts when it ranks <= ``top`` among the importer's suppliers or holds > 50%.
-    n_alternatives : int
-        How many alternative suppliers to list.
+        Default: the latest loaded year.
+    min_share : float
+        Dependence threshold (:mod:`straits.security.dependence`), in (0, 1).
+    redirect : float
+        Share of the rest of the world's other exports it could divert to A and B, in
+        [0, 1] (as in :func:`straits.security.shock.shock`).
+    n_substitutes : int
+        How many substitute suppliers to list.
 
     Returns
     -------
     pandas.DataFrame
-        ``product, a_imports_kusd, a_from_on_kusd, a_on_share, a_on_rank, b_imports_kusd,
-        b_from_on_kusd, b_on_share, b_on_rank, a_exports_kusd, b_exports_kusd,
-        a_covered_by_b_kusd, a_coverage_by_b, b_covered_by_a_kusd, b_coverage_by_a,
-        alternatives, description``, sorted by a_from_on_kusd + b_from_on_kusd.
-        ``attrs``: a, b, on, method, source.
+        One row per product both depend on C for: product, a_imports_kusd, a_from_on_kusd,
+        a_on_share, a_on_rank, the same for b, pool_kusd (the rest of the world's shared
+        pool P), then for each of a and b: other_kusd (imports from suppliers other than C,
+        untouched by the cut, the partner included), covered_kusd (its share of P),
+        coverage_share (covered / imports from C), gap_kusd, gap_share (gap / imports);
+        substitutes (a list of ``{supplier, value_kusd}``, largest pool first, with what
+        each gives A and B together), description. Sorted by a_from_on_kusd +
+        b_from_on_kusd. With its :class:`~straits.provenance.Provenance`.
 
     Notes
     -----
-    b_exports_kusd = B's exports of the product to every destination except A (what B
-    could redirect to A); a_covered_by_b_kusd = min(a_from_on_kusd, b_exports_kusd);
-    a_coverage_by_b = a_covered_by_b_kusd / a_from_on_kusd (and symmetrically).
-    ``alternatives`` = the largest exporters other than ``on``, A and B, with their share of
-    world exports (intra-bloc trade excluded).
+    The shock of :mod:`straits.security.shock` with R = {C}, M = {A, B}, cut = 1: neither
+    A nor B counts as the other's substitute (both are cut), and exports to C count in the
+    pool like exports to any destination outside M.
     """
-    check_int("top", "shared_dependence", top, 1)
-    check_int("n_alternatives", "shared_dependence", n_alternatives, 1)
-    y = single_year(s, year)
-    parties = [resolve_party(a), resolve_party(b), resolve_party(on)]
-    la, lb, lc = (p.label for p in parties)
-    sh = _shares(s, parties, y)
-    dep = sh[(sh["supplier"] == lc) & ((sh["rank"] <= top) | (sh["share"] > 0.5))]
+    y = resolve_year(wh, year)
+    group = [resolve_party(a), resolve_party(b), resolve_party(on)]
+    la, lb, lc = (p.label for p in group)
+    sh = _shares(wh, group, y)
+    dep = dependence.flag(sh[sh["supplier"] == lc], min_share)
     cols = ["product", "import_kusd", "value_kusd", "share", "rank"]
     side = {}
     for lab, pre in ((la, "a"), (lb, "b")):
@@ -202,40 +226,34 @@ def shared_dependence(
             "import_kusd": f"{pre}_imports_kusd", "value_kusd": f"{pre}_from_on_kusd",
             "share": f"{pre}_on_share", "rank": f"{pre}_on_rank"})
     out = side["a"].merge(side["b"], on="product")
+    prov = baci_provenance(wh, [y], (
+        f"Both {la} and {lb} depend on {lc} ({dependence.rule(min_share)}), {y}. What each "
+        f"could still get: imports from other suppliers, plus its share of the rest of the "
+        f"world's pool in the shock R = {{{lc}}}, M = {{{la}, {lb}}}, cut = 1, redirect = "
+        f"{redirect:g} (pool = exports of suppliers other than {la}, {lb}, {lc} to "
+        f"destinations other than {la} and {lb}, shared pro rata to exposure); thousand USD "
+        "(BACI FOB)."))
+    if out.empty:
+        return attach(pd.DataFrame({c: pd.Series(dtype=object) for c in SHARED_COLUMNS}), prov)
     prods = sorted(out["product"])
-    mapping, labels = party_tables(parties)
-    ex = s.query(q.exporter_totals(years=[y], products=prods or ["------"],
-                                   mapping=mapping, labels=labels))
-    world = ex.set_index(["product", "exporter"])["export_kusd"]
-    # exports each side sends to the other, read off the other's supplier table
-    to_other = sh.set_index(["importer", "product", "supplier"])["value_kusd"]
-    for x, other, pre in ((la, lb, "a"), (lb, la, "b")):
-        n = len(out)
-        total = world.reindex(pd.MultiIndex.from_arrays([out["product"], [x] * n]))
-        sent = to_other.reindex(
-            pd.MultiIndex.from_arrays([[other] * n, out["product"], [x] * n]))
-        out[f"{pre}_exports_kusd"] = np.clip(
-            total.fillna(0.0).to_numpy() - sent.fillna(0.0).to_numpy(), 0.0, None)
-    for pre, other in (("a", "b"), ("b", "a")):
-        need = out[f"{pre}_from_on_kusd"]
-        cov = np.minimum(need, out[f"{other}_exports_kusd"])
-        out[f"{pre}_covered_by_{other}_kusd"] = cov
-        out[f"{pre}_coverage_by_{other}"] = cov / need
-    alt = ex[~ex["exporter"].isin([la, lb, lc])]
-    alt = alt.sort_values(["product", "export_kusd"], ascending=[True, False])
-    alt = alt.groupby("product").head(n_alternatives)
-    label = alt["exporter"] + " " + (alt["world_share"] * 100).round(1).astype(str) + "%"
-    out["alternatives"] = out["product"].map(label.groupby(alt["product"]).agg("; ".join))
-    out["alternatives"] = out["alternatives"].fillna("")
-    out["description"] = out["product"].map(descriptions(s))
+    table, _ = simulate(wh, year=y, products=prods, restricting=list(group[2].codes),
+                        group=group[:2], cut=1.0, redirect=redirect,
+                        n_substitutes=n_substitutes)
+    res = table.set_index(["importer", "product"])
+    for lab, pre in ((la, "a"), (lb, "b")):
+        r = res.xs(lab, level="importer").reindex(out["product"])
+        out[f"{pre}_other_kusd"] = (r["imports_kusd"] - r["from_restricting_kusd"]).to_numpy()
+        out[f"{pre}_covered_kusd"] = r["covered_kusd"].to_numpy()
+        out[f"{pre}_coverage_share"] = r["coverage_share"].to_numpy()
+        out[f"{pre}_gap_kusd"] = r["gap_kusd"].to_numpy()
+        out[f"{pre}_gap_share"] = r["gap_share"].to_numpy()
+    world = res.xs("WORLD", level="importer").reindex(out["product"])
+    out["pool_kusd"] = world["pool_kusd"].to_numpy()
+    out["substitutes"] = world["top_substitutes"].to_numpy()
+    out = describe(out, wh)
     for c in ("a_on_rank", "b_on_rank"):
         out[c] = out[c].astype("int64")
     order = (out["a_from_on_kusd"] + out["b_from_on_kusd"]).sort_values(ascending=False).index
     out = out.loc[order, SHARED_COLUMNS].reset_index(drop=True)
-    out.attrs.update(
-        a=la, b=lb, on=lc, source=s.citation(),
-        method=(f"Both {la} and {lb} have {lc} among their top {top} suppliers or > 50% of "
-                f"imports ({y}); coverage = min(imports from {lc}, the partner's exports to "
-                "all other destinations) / imports from " + lc + "; thousand USD (BACI FOB)."),
-    )
-    return out
+    out.attrs.update(a=la, b=lb, on=lc)
+    return attach(out, prov)

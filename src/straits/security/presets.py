@@ -24,7 +24,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from straits.errors import UnknownCodeError
+from straits.errors import ParameterError, UnknownCodeError
+from straits.params import split_list
 
 
 @dataclass(frozen=True)
@@ -97,3 +98,34 @@ def get_preset(name: str) -> Preset:
         raise UnknownCodeError(
             f"Unknown event preset {name!r}; expected one of {', '.join(PRESETS)}."
         ) from None
+
+
+def event_preset(preset: str | None, *, exporter: str | None = None,
+                 products: str | list[str] | None = None, start: str | None = None,
+                 importer: str | None = None, func: str = "event") -> Preset:
+    """A preset with explicit fields overriding its own, or a custom one from the fields.
+
+    Without a preset, ``exporter``, ``products`` and ``start`` are all required; the
+    importer defaults to Korea.
+    """
+    base = get_preset(preset) if preset is not None else None
+    exporter = exporter or (base.exporter if base else None)
+    codes = tuple(split_list(products) or ()) or (base.products if base else ())
+    start = start or (base.start if base else None)
+    if not exporter or not codes or not start:
+        raise ParameterError(
+            f"{func} needs a preset ({', '.join(PRESETS)}), or an exporter, products and a "
+            "start month together.")
+    from straits.reference.blocs import resolve_party
+
+    imp = importer or (base.importer if base else "KOR")
+    if set(resolve_party(imp).codes) & set(resolve_party(exporter).codes):
+        raise ParameterError(
+            f"The 'importer' and 'exporter' parameters of {func} must name different economies. "
+            f"Got {imp!r} and {exporter!r} instead.")
+    if base is not None and (exporter, codes, start) == (base.exporter, base.products, base.start):
+        return base if importer is None else Preset(**{**base.__dict__, "importer": importer})
+    return Preset(base.name if base else "custom",
+                  base.title if base else f"{exporter} restriction on {', '.join(codes)}",
+                  exporter, codes, start, importer or (base.importer if base else "KOR"),
+                  base.notes if base else (), base.source if base else "")

@@ -26,10 +26,11 @@ inside a product's coverage count as zero):
     Nothing from the supplier in the previous 12 months, and v[t] >= min_value_usd and
     >= new_share of the importer's imports of p in month t.
 
-``change`` = value_usd / baseline_usd - 1 (for concentration, baseline = the 12-month
-maximum share before t, expressed in the ``share`` column's terms). Importer-side
+``change_pct`` = (value_usd / baseline_usd - 1) x 100 for drops; ``share_change_pp`` =
+(s3[t] - the 12-month maximum of s3 before t) x 100 for concentration crossings. Importer-side
 series only give shares; exporter-reported series (used where the importer reports
-nothing) yield seasonal drops only.
+nothing) yield seasonal drops only. ``product`` is the series' own code: Korea's customs
+lines (HSK) have ten digits and cover only part of their HS6 heading.
 
 References
 ----------
@@ -40,23 +41,50 @@ one country of 50% or more (2021-22 supply-chain stabilisation measures).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from straits.errors import DataNotLoadedError, check_param
+from straits.errors import DataNotLoadedError
+from straits.params import Codes, Economy, Interval, Month, validate_params
+from straits.provenance import Provenance, attach
 from straits.reference.lookup import resolve_country
-from straits.security._common import check_int
-from straits.security.monthly import parse_month, period_label
+from straits.security.monthly import period_label
 from straits.sources.reporter import product_codes, require_reporter_data
 from straits.warehouse import reporter_sql
 
-COLUMNS = ["period", "product", "supplier", "signal", "value_usd", "baseline_usd", "change",
-           "share", "detail"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from straits.warehouse.protocol import Warehouse
+
+COLUMNS = ["period", "product", "classification", "supplier", "signal", "value_usd",
+           "baseline_usd", "change_pct", "share", "share_change_pp", "detail"]
+#: What :func:`signals` returns (the series' classification is added by :func:`watch`).
+SIGNAL_COLUMNS = [c for c in COLUMNS if c != "classification"]
+_FRACTION = Interval(float, 0, 1, closed="neither")
 
 
-def watch(s, importer: str, *, products: str | list[str] | None = None,
+def method_note(drop_threshold: float = 0.5, share_threshold: float = 0.5,
+                new_share: float = 0.1, min_share: float = 0.1) -> str:
+    """The three rules in one line, with their thresholds."""
+    return (f"seasonal_drop: month value < {1 - drop_threshold:g} x mean of the same month a "
+            f"year earlier and its neighbours (supplier >= {min_share:g} of imports then); "
+            f"concentration: 3-month share crosses {share_threshold:g}; new_supplier: nothing "
+            f"in 12 months, now >= {new_share:g} of imports. Values: USD as the reporter "
+            "recorded them (imports CIF); product = the series' own code (an HSK line has "
+            "ten digits, not an HS6 code).")
+
+
+@validate_params({"importer": Economy(), "products": Codes(), "start": Month(), "end": Month(),
+                  "drop_threshold": _FRACTION, "share_threshold": _FRACTION,
+                  "new_share": _FRACTION, "min_value_usd": Interval(float, 0, None),
+                  "min_share": Interval(float, 0, 1, closed="left"),
+                  "cooldown": Interval(int, 1, 24)})
+def watch(wh: Warehouse, importer: str, *, products: str | Sequence[str] | None = None,
           start: str | None = None, end: str | None = None, drop_threshold: float = 0.5,
           share_threshold: float = 0.5, new_share: float = 0.1,
           min_value_usd: float = 100_000.0, min_share: float = 0.1,
@@ -65,8 +93,8 @@ def watch(s, importer: str, *, products: str | list[str] | None = None,
 
     Parameters
     ----------
-    s : Session
-        Open session with monthly reporter data loaded.
+    wh : Warehouse
+        The data; it must hold monthly reporter series.
     importer : str
         Importing economy (ISO3, name...).
     products : str or list of str, optional
@@ -87,38 +115,30 @@ def watch(s, importer: str, *, products: str | list[str] | None = None,
     Returns
     -------
     pandas.DataFrame
-        One row per signal: period ('YYYY-MM'), product (the series' code: HS10 for Korean
-        customs, HS6 for Comtrade), supplier (ISO3), signal (``seasonal_drop``,
-        ``concentration``, ``new_supplier``), value_usd, baseline_usd, change, share (0-1),
-        detail; sorted by period, product, supplier. ``attrs["source"]`` holds the
-        citations of the datasets read.
+        One row per signal: period ('YYYY-MM'), product (the series' own code: an HSK line
+        for Korean customs, HS6 for Comtrade), classification (``HSK``, ``HS``...),
+        supplier (ISO3), signal (``seasonal_drop``, ``concentration``, ``new_supplier``),
+        value_usd, baseline_usd, change_pct (drops: value / baseline - 1, in percent),
+        share (0-1), share_change_pp (concentration: the rise of the 3-month share over its
+        12-month maximum, percentage points), detail; sorted by period, product, supplier.
+        With its :class:`~straits.provenance.Provenance`.
     """
-    f = "watch"
-    for name, val in (("drop_threshold", drop_threshold), ("share_threshold", share_threshold),
-                      ("new_share", new_share)):
-        check_param(name, f, isinstance(val, int | float) and 0 < val < 1,
-                    "a float in (0, 1)", val)
-    check_param("min_value_usd", f, isinstance(min_value_usd, int | float) and min_value_usd >= 0,
-                "a number >= 0", min_value_usd)
-    check_param("min_share", f, isinstance(min_share, int | float) and 0 <= min_share < 1,
-                "a float in [0, 1)", min_share)
-    check_int("cooldown", f, cooldown, 1, 24)
-    lo = parse_month(start, "start", f) if start is not None else None
-    hi = parse_month(end, "end", f) if end is not None else None
+    lo = int(start[:4]) * 12 + int(start[5:]) - 1 if start is not None else None
+    hi = int(end[:4]) * 12 + int(end[5:]) - 1 if end is not None else None
     imp = resolve_country(importer).iso3
-    require_reporter_data(s, "No monthly reporter data loaded; ingest customs files.")
+    require_reporter_data(wh, "No monthly reporter data loaded; ingest customs files.")
     codes = product_codes(products)
-    catalog = s.query(reporter_sql.monthly_catalog())
-    series = {tuple(x.split(" ")) for v in catalog["monthly_series"].dropna()
-              for x in v.split(";") if x}
-    cites = sorted(catalog.loc[catalog["monthly_series"].fillna("").str.contains(
-        f"{imp} import|export", regex=True), "dataset"].unique())
+    catalog = wh.arrow(reporter_sql.monthly_catalog()).to_pylist()
+    series = {tuple(x.split(" ")) for r in catalog for x in (r["monthly_series"] or "").split(";")
+              if x}
     mine = {x for x in series if x[0] == imp and x[1] == "import"}
     if len(mine) == 1 and not any(x[1] == "export" for x in series):  # no ranking needed
-        sql = reporter_sql.monthly_imports_simple(imp, codes)
+        raw = wh.arrow(reporter_sql.monthly_imports_simple(imp, codes))
+        classes = {None: next(iter(mine))[2]}
     else:
-        sql = reporter_sql.monthly_supply(imp, codes, by="code", sources=False)
-    raw = s.query(sql, arrow=True)
+        raw = wh.arrow(reporter_sql.monthly_supply(imp, codes, sources=False))
+        classes = dict(zip(raw.column("product").to_pylist(),
+                           raw.column("classification").to_pylist(), strict=True))
     if raw.num_rows == 0:
         raise DataNotLoadedError(f"No monthly import data for {imp}"
                                  + (f" in {', '.join(codes)}" if codes else "") + ".")
@@ -131,8 +151,15 @@ def watch(s, importer: str, *, products: str | list[str] | None = None,
     if hi is not None:
         keep &= out["_p"].to_numpy() <= hi
     result = out[keep].drop(columns="_p").reset_index(drop=True)
-    result.attrs["source"] = "; ".join(cites)
-    return result
+    fixed = classes.get(None)
+    result["classification"] = fixed if fixed else result["product"].map(classes)
+    result = result[COLUMNS]
+    used = {r["dataset"] for r in catalog if any(
+        x.startswith(f"{imp} import") or " export " in f" {x} "
+        for x in (r["monthly_series"] or "").split(";"))}
+    return attach(result, Provenance(
+        source="; ".join(sorted(used)), dataset="reporter",
+        method=method_note(drop_threshold, share_threshold, new_share, min_share)))
 
 
 def _encode(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -155,13 +182,15 @@ def signals(raw: pd.DataFrame | pa.Table, *, drop_threshold: float = 0.5,
     ``raw`` (DataFrame or Arrow table) has columns product, supplier, period (months since
     year 0), value_usd and optionally side ('importer'/'exporter'; default importer), as
     :func:`straits.warehouse.reporter_sql.monthly_supply` returns. The result has the
-    :func:`watch` columns plus ``_p`` (period number).
+    :func:`watch` columns (but classification) plus ``_p`` (period number).
     """
+    import pandas as pd
+
     tbl = raw if isinstance(raw, pa.Table) else pa.Table.from_pandas(
         raw[[c for c in ("side", "product", "supplier", "period", "value_usd") if c in raw]],
         preserve_index=False)
     if tbl.num_rows == 0:
-        return pd.DataFrame(columns=[*COLUMNS, "_p"])
+        return pd.DataFrame(columns=[*SIGNAL_COLUMNS, "_p"])
     pid, prods = _encode(tbl.column("product"))
     sup, sups = _encode(tbl.column("supplier"))
     key = pid.astype(np.int64) * len(sups) + sup
@@ -272,30 +301,31 @@ def signals(raw: pd.DataFrame | pa.Table, *, drop_threshold: float = 0.5,
             }))
     out = pd.concat(frames, ignore_index=True)
     if out.empty:
-        return pd.DataFrame(columns=[*COLUMNS, "_p"])
+        return pd.DataFrame(columns=[*SIGNAL_COLUMNS, "_p"])
     r = out["_s"].to_numpy()
     out["product"], out["supplier"] = prods[s_prod[r]], sups[s_sup[r]]
     is_drop = out["signal"] == "seasonal_drop"
     is_conc = out["signal"] == "concentration"
     out["baseline_usd"] = np.where(is_drop, out["_b"], np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["change"] = np.where(is_drop, out["_v"] / out["_b"] - 1.0,
-                                 np.where(is_conc, out["_v"] - out["_b"], np.nan))
+        out["change_pct"] = np.where(is_drop, (out["_v"] / out["_b"] - 1.0) * 100, np.nan)
+    out["share_change_pp"] = np.where(is_conc, (out["_v"] - out["_b"]) * 100, np.nan)
     out["period"] = period_label(out["_p"]).to_numpy()
-    out["detail"] = _details(out)
+    out["detail"] = _details(out, share_threshold)
     out = out.sort_values(["_p", "product", "supplier", "signal"])
-    return out[[*COLUMNS, "_p"]].reset_index(drop=True)
+    return out[[*SIGNAL_COLUMNS, "_p"]].reset_index(drop=True)
 
 
-def _details(out: pd.DataFrame) -> pd.Series:
+def _details(out: pd.DataFrame, share_threshold: float) -> pd.Series:
     """One readable sentence per signal, built column-wise."""
     musd = (out["value_usd"] / 1e6).round(2).astype(str)
     base = (out["baseline_usd"] / 1e6).round(2).astype(str)
-    pct = (out["change"] * 100).round(0).astype("Int64").astype(str)
+    pct = out["change_pct"].round(0).astype("Int64").astype(str)
     share = (out["share"] * 100).round(0).astype("Int64").astype(str)
     drop = (out["supplier"] + ": " + musd + " M USD vs " + base
             + " M USD in the same months a year earlier (" + pct + "%)")
-    conc = out["supplier"] + " supplies " + share + "% of imports (3-month share, above 50%)"
+    conc = (out["supplier"] + " supplies " + share + "% of imports (3-month share, above "
+            + f"{share_threshold * 100:g}%)")
     new = (out["supplier"] + ": new supplier, " + musd + " M USD (" + share
            + "% of imports), nothing in the previous 12 months")
     return drop.where(out["signal"] == "seasonal_drop",

@@ -1,83 +1,99 @@
-"""SQL of the economic-security engine: dependency screen, shock, event replay.
+"""SQL of the economic-security engine: dependency screen, supplier shares, shock inputs.
 
-Every builder returns one complete DuckDB statement over ``flows`` and ``countries`` with
-values inlined by :func:`~straits.warehouse.backend.sql_literal`, so it transpiles to Spark
-like the rest of :mod:`straits.warehouse`. Blocs are passed as a ``party map`` of
-``(member, party)`` BACI codes: a bloc gets a synthetic negative code, its members' flows are
-summed under it and trade among members is dropped (``e <> m`` after mapping). Labels of the
-synthetic codes are given as ``(code, label)`` pairs and joined at the edge with ISO3.
+Every builder returns one :class:`~straits.warehouse.query.Query`: constant DuckDB-dialect
+text, caller values bound as parameters, and the parties of the query attached as a small
+table. Blocs travel as ``pmap(member, party, label)`` (see
+:func:`straits.security._common.party_table`): a bloc's members' flows are summed under its
+synthetic negative code and trade among members is dropped (``e <> m`` after mapping); the
+labels of synthetic codes come from the same table and are joined at the edge with ISO3.
 
-Shares and HHI here are not :mod:`~straits.warehouse.metrics_sql`'s ``market_shares`` /
-``concentration``: those filter and label plain BACI codes, while every builder below works
-on party-mapped flows (blocs merged, intra-bloc trade dropped, bloc labels) and returns the
-columns the screens need in one pass (rank and world exports per supplier; shares and HHI
-on one row).
+Shares and HHI here are not :mod:`~straits.warehouse.metrics_sql`'s: every builder below
+works on party-mapped flows (blocs merged, intra-bloc trade dropped, bloc labels) and
+returns the columns the screens need in one pass.
+
+Portability: window functions, GROUP BY with explicit keys, CASE; no QUALIFY, FILTER, list
+slicing or printf, so :func:`~straits.warehouse.backend.to_dialect` gives Spark SQL.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from straits.warehouse._inline import code_filter, product_filter, year_filter
-from straits.warehouse.backend import sql_literal
+from straits.warehouse.queries import in_list
+from straits.warehouse.query import Query, codes, strings
 
-PartyMap = Sequence[tuple[int, int]]
-Labels = Sequence[tuple[int, str]]
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 #: Thresholds of the screen (EU/CEPII GeoDep and Korea's early-warning rule).
 HHI_MIN = 0.4
 RATIO_MIN = 1.0
+#: The one-country rule: a supplier with more than half of the imports.
 TOP_SHARE_MIN = 0.5
 
+_LABELS = """lab AS (SELECT code, iso3 AS label FROM countries
+        UNION ALL SELECT DISTINCT party AS code, label FROM pmap)"""
 
-def _values(rows: Sequence[tuple], names: str, types: Sequence[str]) -> str:
-    """A typed VALUES table (``SELECT ... WHERE FALSE`` when empty, so joins stay valid)."""
-    cols = [n.strip() for n in names.split(",")]
-    if not rows:
-        nulls = ", ".join(f"CAST(NULL AS {t}) AS {c}" for c, t in zip(cols, types, strict=True))
-        return f"SELECT {nulls} WHERE FALSE"
-    body = ", ".join(sql_literal(tuple(r)) for r in rows)
-    return f"SELECT * FROM (VALUES {body}) AS t({names})"
+_FILTER = f"{in_list('years', 'f.year')} AND {in_list('products', 'f.product')}"
+
+# The comparability cut of cross-year comparisons (straits.security.comparable): keep the
+# flows within the top $depth of their importer or of their exporter (per year and product)
+# and at or above $floor; both NULL keep everything.
+_RANK = f"""ranked AS (
+  SELECT f.year, f.exporter, f.importer, f.product, f.value_kusd,
+         row_number() OVER (PARTITION BY f.year, f.importer, f.product
+                            ORDER BY f.value_kusd DESC, f.exporter) AS rank_m,
+         row_number() OVER (PARTITION BY f.year, f.exporter, f.product
+                            ORDER BY f.value_kusd DESC, f.importer) AS rank_e
+  FROM flows AS f WHERE {_FILTER} AND f.exporter <> f.importer)"""
+_RANKED = f"""{_RANK},
+kept AS (
+  SELECT year, exporter, importer, product, value_kusd FROM ranked
+  WHERE ($depth IS NULL OR rank_m <= $depth OR rank_e <= $depth)
+    AND ($floor IS NULL OR value_kusd >= $floor))"""
 
 
-def _prelude(mapping: PartyMap, labels: Labels) -> str:
-    """CTEs ``pmap(member, party)`` and ``lab(code, label)`` (ISO3 plus bloc labels)."""
-    return f"""pmap AS ({_values(mapping, "member, party", ("INTEGER", "INTEGER"))}),
-lab AS (SELECT code, iso3 AS label FROM countries
-        UNION ALL {_values(labels, "code, label", ("INTEGER", "VARCHAR"))})"""
-
-
-def base_flows(years: Sequence[int], products: Sequence[str] | None, mapping: PartyMap) -> str:
-    """Flows as ``year, e, m, product, v`` with blocs merged and intra-bloc trade dropped.
+def base_flows(*, blocs: bool, comparable: bool = False) -> str:
+    """Constant text: flows as ``year, e, m, product, v``, blocs merged, intra-bloc dropped.
 
     Without blocs this is a plain scan: BACI holds one row per year, exporter, importer and
-    product, so no re-aggregation is needed (that keeps the all-importer screen fast).
+    product, so no re-aggregation is needed (that keeps the all-importer screen fast). With
+    blocs only the flows touching a member (``$members``) are re-aggregated. With
+    ``comparable`` the flows come from the ``kept`` CTE (:data:`_RANKED`) instead.
     """
-    where = f"{year_filter(years, 'f.year')} AND {product_filter(products, 'f.product')}"
+    src = "kept AS f" if comparable else "flows AS f"
+    where = "TRUE" if comparable else f"{_FILTER} AND f.exporter <> f.importer"
     plain = f"""SELECT f.year, f.exporter AS e, f.importer AS m, f.product, f.value_kusd AS v
-FROM flows AS f WHERE {where} AND f.exporter <> f.importer"""
-    if not mapping:
+FROM {src} WHERE {where}"""
+    if not blocs:
         return plain
-    # only flows touching a bloc member are re-aggregated; the rest pass through untouched
-    members = sorted({int(c) for c, _ in mapping})
-    e, m = _case("f.exporter", mapping), _case("f.importer", mapping)
-    touched = f"({code_filter('f.exporter', members)} OR {code_filter('f.importer', members)})"
+    touched = "(list_contains($members, f.exporter) OR list_contains($members, f.importer))"
+    e, m = "coalesce(pe.party, f.exporter)", "coalesce(pm.party, f.importer)"
     return f"""{plain} AND NOT {touched}
 UNION ALL
 SELECT f.year, {e} AS e, {m} AS m, f.product, sum(f.value_kusd) AS v
-FROM flows AS f
+FROM {src}
+LEFT JOIN pmap AS pe ON pe.member = f.exporter
+LEFT JOIN pmap AS pm ON pm.member = f.importer
 WHERE {where} AND {touched} AND {e} <> {m}
-GROUP BY 1, 2, 3, 4"""
+GROUP BY f.year, {e}, {m}, f.product"""
 
 
-def _case(column: str, mapping: PartyMap) -> str:
-    """``CASE WHEN column IN (members) THEN party ... ELSE column END``."""
-    parties: dict[int, list[int]] = {}
-    for member, party in mapping:
-        parties.setdefault(int(party), []).append(int(member))
-    whens = " ".join(f"WHEN {code_filter(column, sorted(ms))} THEN {p}"
-                     for p, ms in sorted(parties.items()))
-    return f"CASE {whens} ELSE {column} END"
+def _with(*, blocs: bool, comparable: bool) -> str:
+    """The shared CTE prelude: labels, the comparability cut if asked, and ``base``."""
+    ranked = f"{_RANKED},\n" if comparable else ""
+    return f"WITH {ranked}{_LABELS},\nbase AS ({base_flows(blocs=blocs, comparable=comparable)})"
+
+
+def _params(years: Sequence[int], products: Sequence[str] | None, pmap: pa.Table,
+            comparable: tuple[int | None, float | None] | None) -> dict:
+    out = {"years": codes(years), "products": strings(products)}
+    if pmap.num_rows:
+        out["members"] = [int(c) for c in pmap.column("member").to_pylist()]
+    if comparable is not None:
+        out["depth"], out["floor"] = comparable
+    return out
 
 
 def dependency_screen(
@@ -86,43 +102,45 @@ def dependency_screen(
     year: int,
     products: Sequence[str] | None,
     importers: Sequence[int] | None,
-    mapping: PartyMap = (),
-    labels: Labels = (),
+    pmap: pa.Table,
     persistence: int | None = None,
     describe: bool = True,
-) -> str:
+    comparable: tuple[int | None, float | None] | None = None,
+) -> Query:
     """Dependency screen of ``importers`` (None = every importer) in ``year``.
 
     ``years`` is the persistence window (the last loaded years up to ``year``); the flags are
     computed per year and ``geodep`` is then required in at least ``persistence`` of them.
     Returns importer (label), product, import_kusd, top_supplier, top_share, n_suppliers,
     import_hhi, world_export_hhi, import_export_ratio, one_country_50, geodep, critical,
-    value_at_risk_kusd, non_substitutable, export_kusd, geodep_years (and description with
-    ``describe``).
+    value_at_risk_kusd, no_own_exports, export_kusd, geodep_years (and description with
+    ``describe``). ``comparable`` = (depth, floor) applies the cross-year cut.
     """
-    need = int(persistence) if persistence else 1
-    if persistence and len(years) > 1:
+    multi = len(years) > 1
+    if persistence and multi:
         win = ("SELECT *, sum(CAST(geodep_y AS INTEGER)) OVER (PARTITION BY m, product) "
                "AS geodep_years")
-    else:
+    elif persistence:
         win = "SELECT *, CAST(geodep_y AS INTEGER) AS geodep_years"
+    else:  # without persistence the count has no meaning: left empty
+        win = "SELECT *, CAST(NULL AS INTEGER) AS geodep_years"
+    geodep = "w.geodep_years >= $need" if persistence else "w.geodep_y"
     desc = ",\n       p.description" if describe else ""
     join_desc = "\nLEFT JOIN products AS p ON p.product = o.product" if describe else ""
     # one year: no year key in the group-bys and joins (cheaper hashing on 11M rows)
-    multi = len(years) > 1
     yk = "year, " if multi else ""
     yw = "w.year = i.year AND " if multi else ""
     yx = "x.year = i.year AND " if multi else ""
-    ywhere = f"w.year = {int(year)}" if multi else "TRUE"
+    ywhere = "w.year = $year" if multi else "TRUE"
     # string tie-breaks cost ~0.2 s on a million rows; ties of two doubles are negligible
     ties = ", o.importer, o.product" if importers is not None else ""
-    return f"""WITH {_prelude(mapping, labels)},
-base AS ({base_flows(years, products, mapping)}),
+    blocs = pmap.num_rows > 0
+    sql = f"""{_with(blocs=blocs, comparable=comparable is not None)},
 imp AS (
   SELECT {yk}m, product, sum(v) AS import_kusd, count(*) AS n_suppliers,
          sum(v * v) / (sum(v) * sum(v)) AS import_hhi,
          arg_max(e, v) AS top_e, max(v) / sum(v) AS top_share
-  FROM base WHERE {code_filter("m", importers)} AND v > 0
+  FROM base WHERE {in_list("importers", "m")} AND v > 0
   GROUP BY {yk}m, product),
 ex AS (SELECT {yk}e, product, sum(v) AS export_kusd FROM base GROUP BY {yk}e, product),
 wld AS (
@@ -132,9 +150,9 @@ wld AS (
 scr AS (
   SELECT i.*, w.world_export_hhi, coalesce(x.export_kusd, 0) AS export_kusd,
          CASE WHEN x.export_kusd > 0 THEN i.import_kusd / x.export_kusd END AS ratio,
-         (i.import_hhi > {HHI_MIN} AND w.world_export_hhi > {HHI_MIN}
+         (i.import_hhi > $hhi_min AND w.world_export_hhi > $hhi_min
           AND (x.export_kusd IS NULL OR x.export_kusd <= 0
-               OR i.import_kusd / x.export_kusd > {RATIO_MIN})) AS geodep_y
+               OR i.import_kusd / x.export_kusd > $ratio_min)) AS geodep_y
   FROM imp AS i
   JOIN wld AS w ON {yw}w.product = i.product
   LEFT JOIN ex AS x ON {yx}x.e = i.m AND x.product = i.product),
@@ -142,8 +160,8 @@ win AS ({win} FROM scr),
 out AS (
   SELECT lm.label AS importer, w.product, w.import_kusd, lt.label AS top_supplier,
          w.top_share, w.n_suppliers, w.import_hhi, w.world_export_hhi,
-         w.ratio AS import_export_ratio, w.top_share > {TOP_SHARE_MIN} AS one_country_50,
-         w.geodep_years >= {need} AS geodep, w.export_kusd, w.geodep_years
+         w.ratio AS import_export_ratio, w.top_share > $top_share_min AS one_country_50,
+         {geodep} AS geodep, w.export_kusd, w.geodep_years
   FROM win AS w
   LEFT JOIN lab AS lm ON lm.code = w.m
   LEFT JOIN lab AS lt ON lt.code = w.top_e
@@ -153,122 +171,127 @@ SELECT o.importer, o.product, o.import_kusd, o.top_supplier, o.top_share, o.n_su
        (o.one_country_50 OR o.geodep) AS critical,
        CASE WHEN o.one_country_50 OR o.geodep THEN o.import_kusd * o.top_share ELSE 0 END
          AS value_at_risk_kusd,
-       o.export_kusd <= 0 AS non_substitutable, o.export_kusd, o.geodep_years{desc}
+       o.export_kusd <= 0 AS no_own_exports, o.export_kusd, o.geodep_years{desc}
 FROM out AS o{join_desc}
 ORDER BY value_at_risk_kusd DESC, o.import_kusd DESC{ties}"""
+    params = {**_params(years, products, pmap, comparable), "importers": codes(importers),
+              "hhi_min": HHI_MIN, "ratio_min": RATIO_MIN, "top_share_min": TOP_SHARE_MIN}
+    if multi:
+        params["year"] = int(year)
+    if persistence:
+        params["need"] = int(persistence)
+    return Query("dependency_screen", sql, params, {"pmap": pmap})
 
 
 def supplier_shares(
     *, years: Sequence[int], products: Sequence[str] | None, importers: Sequence[int],
-    mapping: PartyMap = (), labels: Labels = (),
-) -> str:
+    pmap: pa.Table, comparable: tuple[int | None, float | None] | None = None,
+) -> Query:
     """Each supplier's value, share and rank in ``importers``' imports, per year and product.
 
     Returns year, importer, product, supplier, value_kusd, import_kusd, share, rank
-    (1 = largest supplier), world_export_kusd (the supplier's exports of the product to every
-    destination, intra-bloc trade excluded).
+    (1 = largest supplier). At most (years x importers x products x suppliers) rows.
     """
-    return f"""WITH {_prelude(mapping, labels)},
-base AS ({base_flows(years, products, mapping)}),
-ex AS (SELECT year, e, product, sum(v) AS world_export_kusd FROM base GROUP BY ALL),
+    sql = f"""{_with(blocs=pmap.num_rows > 0, comparable=comparable is not None)},
 imp AS (
   SELECT year, m, product, e, v,
          sum(v) OVER (PARTITION BY year, m, product) AS import_kusd,
          row_number() OVER (PARTITION BY year, m, product ORDER BY v DESC, e) AS rank
-  FROM base WHERE {code_filter("m", importers)} AND v > 0)
+  FROM base WHERE list_contains($importers, m) AND v > 0)
 SELECT i.year, lm.label AS importer, i.product, le.label AS supplier, i.v AS value_kusd,
-       i.import_kusd, i.v / i.import_kusd AS share, i.rank, x.world_export_kusd
+       i.import_kusd, i.v / i.import_kusd AS share, i.rank
 FROM imp AS i
-JOIN ex AS x ON x.year = i.year AND x.e = i.e AND x.product = i.product
 LEFT JOIN lab AS lm ON lm.code = i.m
 LEFT JOIN lab AS le ON le.code = i.e
 ORDER BY i.year, importer, i.product, i.rank"""
+    params = {**_params(years, products, pmap, comparable), "importers": codes(importers)}
+    return Query("supplier_shares", sql, params, {"pmap": pmap})
 
 
 def exporter_totals(
-    *, years: Sequence[int], products: Sequence[str] | None,
-    mapping: PartyMap = (), labels: Labels = (),
-) -> str:
+    *, years: Sequence[int], products: Sequence[str] | None, pmap: pa.Table,
+    comparable: tuple[int | None, float | None] | None = None,
+) -> Query:
     """Each exporter's exports per year and product, with its share of world exports.
 
     Returns year, product, exporter, export_kusd, world_share; and world_export_hhi, the sum
     of squared shares, repeated on each row of the product and year.
     """
-    return f"""WITH {_prelude(mapping, labels)},
-base AS ({base_flows(years, products, mapping)}),
-ex AS (SELECT year, e, product, sum(v) AS export_kusd FROM base GROUP BY ALL HAVING sum(v) > 0),
-sh AS (SELECT *, export_kusd / sum(export_kusd) OVER (PARTITION BY year, product) AS world_share
+    sql = f"""{_with(blocs=pmap.num_rows > 0, comparable=comparable is not None)},
+ex AS (SELECT year, e, product, sum(v) AS export_kusd FROM base
+       GROUP BY year, e, product HAVING sum(v) > 0),
+sh AS (SELECT year, e, product, export_kusd,
+              export_kusd / sum(export_kusd) OVER (PARTITION BY year, product) AS world_share
        FROM ex)
 SELECT s.year, s.product, l.label AS exporter, s.export_kusd, s.world_share,
        sum(s.world_share * s.world_share) OVER (PARTITION BY s.year, s.product)
          AS world_export_hhi
 FROM sh AS s LEFT JOIN lab AS l ON l.code = s.e
 ORDER BY s.year, s.product, s.export_kusd DESC"""
+    return Query("exporter_totals", sql, _params(years, products, pmap, comparable),
+                 {"pmap": pmap})
 
 
-def shock(
-    *,
-    year: int,
-    products: Sequence[str],
-    importers: PartyMap,
-    labels: Labels,
-    restricting: Sequence[int],
-    also_restricting: Sequence[int],
-    cut: float,
-    redirect: float,
-    top: int = 3,
-) -> str:
-    """Restriction shock for each importer party and product (see :mod:`straits.security.shock`).
+def year_depth(*, years: Sequence[int], products: Sequence[str] | None) -> Query:
+    """Per year: flows, smallest value and *depth* of the flows of ``products``.
 
-    ``importers`` maps member codes to party codes (a country maps to itself). Returns
-    importer, product, imports_kusd, exposed_kusd, capacity_kusd, covered_kusd, gap_kusd,
-    gap_share, top_substitutes, from_restricting_kusd, n_substitutes.
+    depth = the largest, over flows, of min(rank among the importer's suppliers, rank among
+    the exporter's customers), per product. A complete year is as deep as its densest
+    product allows; an extract that keeps each importer's top k suppliers and each
+    exporter's top k customers has depth k (the embedded 2017-2023 years: 6).
     """
-    excluded = tuple(restricting) + tuple(also_restricting)
-    return f"""WITH {_prelude(importers, labels)},
-prod AS ({_values([(p,) for p in products], "product", ("VARCHAR",))}),
-parties AS (SELECT DISTINCT party FROM pmap),
-base AS (SELECT exporter AS e, importer AS m, product, value_kusd AS v FROM flows
-         WHERE year = {int(year)} AND {product_filter(products)} AND exporter <> importer),
-tot AS (
-  SELECT p.party, b.product, sum(b.v) AS imports_kusd,
-         coalesce(sum(b.v) FILTER (WHERE {code_filter("b.e", restricting)}), 0) AS from_x
-  FROM base AS b JOIN pmap AS p ON p.member = b.m
-  LEFT JOIN pmap AS q ON q.member = b.e AND q.party = p.party
-  WHERE q.member IS NULL
-  GROUP BY p.party, b.product),
-ext AS (SELECT e, product, sum(v) AS ex FROM base
-        WHERE NOT ({code_filter("e", excluded)}) GROUP BY e, product),
-ext_to AS (SELECT p.party, b.e, b.product, sum(b.v) AS ex_to
-           FROM base AS b JOIN pmap AS p ON p.member = b.m GROUP BY ALL),
-alt AS (
-  SELECT pa.party, t.e, t.product,
-         {float(redirect)!r} * (t.ex - coalesce(x.ex_to, 0)) AS cap
-  FROM parties AS pa CROSS JOIN ext AS t
-  LEFT JOIN ext_to AS x ON x.party = pa.party AND x.e = t.e AND x.product = t.product
-  LEFT JOIN pmap AS q ON q.member = t.e AND q.party = pa.party
-  WHERE q.member IS NULL),
-cap AS (
-  SELECT a.party, a.product, sum(a.cap) AS capacity_kusd,
-         count(*) FILTER (WHERE a.cap > 0) AS n_substitutes,
-         array_to_string(list(printf('%s %.0f', l.label, a.cap) ORDER BY a.cap DESC, l.label)
-                         FILTER (WHERE a.cap > 0)[1:{int(top)}], '; ') AS top_substitutes
-  FROM alt AS a LEFT JOIN lab AS l ON l.code = a.e
-  GROUP BY a.party, a.product),
-res AS (
-  SELECT pa.party, pr.product, coalesce(t.imports_kusd, 0) AS imports_kusd,
-         coalesce(t.from_x, 0) AS from_x, {float(cut)!r} * coalesce(t.from_x, 0) AS exposed_kusd,
-         coalesce(c.capacity_kusd, 0) AS capacity_kusd, coalesce(c.n_substitutes, 0) AS n_sub,
-         coalesce(c.top_substitutes, '') AS top_substitutes
-  FROM parties AS pa CROSS JOIN prod AS pr
-  LEFT JOIN tot AS t ON t.party = pa.party AND t.product = pr.product
-  LEFT JOIN cap AS c ON c.party = pa.party AND c.product = pr.product)
-SELECT l.label AS importer, r.product, r.imports_kusd, r.exposed_kusd, r.capacity_kusd,
-       least(r.exposed_kusd, r.capacity_kusd) AS covered_kusd,
-       r.exposed_kusd - least(r.exposed_kusd, r.capacity_kusd) AS gap_kusd,
-       CASE WHEN r.imports_kusd > 0
-            THEN (r.exposed_kusd - least(r.exposed_kusd, r.capacity_kusd)) / r.imports_kusd
-       END AS gap_share,
-       r.top_substitutes, r.from_x AS from_restricting_kusd, r.n_sub AS n_substitutes
-FROM res AS r LEFT JOIN lab AS l ON l.code = r.party
-ORDER BY gap_kusd DESC, importer, r.product"""
+    sql = f"""WITH {_RANK}
+SELECT year, count(*) AS flows, min(value_kusd) AS min_value_kusd,
+       max(least(rank_m, rank_e)) AS depth
+FROM ranked GROUP BY year ORDER BY year"""
+    return Query("year_depth", sql, {"years": codes(years), "products": strings(products)})
+
+
+_SHOCK_BASE = f"""WITH base AS (
+  SELECT f.exporter AS e, f.importer AS m, f.product, f.value_kusd AS v FROM flows AS f
+  WHERE f.year = $year AND {in_list("products", "f.product")} AND f.exporter <> f.importer)"""
+
+
+def shock_imports(*, year: int, products: Sequence[str], restricting: Sequence[int],
+                  mset: pa.Table) -> Query:
+    """Each affected importer's imports of each product and the part from the restricting set.
+
+    ``mset(member, party, label)`` lists every member code of every affected importer (a
+    country maps to its own code). Imports from a member of the same party are internal and
+    left out. Returns importer, product, imports_kusd, from_restricting_kusd; at most
+    (importers x products) rows.
+    """
+    sql = f"""{_SHOCK_BASE},
+imp AS (
+  SELECT ms.party, ms.label, b.product, sum(b.v) AS imports_kusd,
+         sum(CASE WHEN list_contains($restricting, b.e) THEN b.v ELSE 0 END)
+           AS from_restricting_kusd
+  FROM base AS b JOIN mset AS ms ON ms.member = b.m
+  LEFT JOIN mset AS me ON me.member = b.e AND me.party = ms.party
+  WHERE me.member IS NULL
+  GROUP BY ms.party, ms.label, b.product)
+SELECT label AS importer, product, imports_kusd, from_restricting_kusd FROM imp
+ORDER BY importer, product"""
+    return Query("shock_imports", sql, {"year": int(year), "products": strings(products),
+                                        "restricting": codes(restricting)}, {"mset": mset})
+
+
+def shock_pools(*, year: int, products: Sequence[str], restricting: Sequence[int],
+                affected: Sequence[int]) -> Query:
+    """Each substitute supplier's exports of each product to destinations outside M.
+
+    Substitutes are exporters in neither the restricting set R nor an affected importer
+    (``affected``: every member code of M). Returns supplier (ISO3), product,
+    exports_outside_kusd (> 0 only); at most (suppliers x products) rows.
+    """
+    sql = f"""{_SHOCK_BASE}
+SELECT c.iso3 AS supplier, b.product, sum(b.v) AS exports_outside_kusd
+FROM base AS b JOIN countries AS c ON c.code = b.e
+WHERE NOT list_contains($restricting, b.e) AND NOT list_contains($affected, b.e)
+  AND NOT list_contains($affected, b.m)
+GROUP BY c.iso3, b.product
+HAVING sum(b.v) > 0
+ORDER BY b.product, exports_outside_kusd DESC, supplier"""
+    return Query("shock_pools", sql, {"year": int(year), "products": strings(products),
+                                      "restricting": codes(restricting),
+                                      "affected": codes(affected)})

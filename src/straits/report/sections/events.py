@@ -75,7 +75,8 @@ def compute(ctx) -> dict[str, Any] | Missing:
         if ev is None:
             skipped.append(p.name)
             continue
-        gain = ev.gainers.sort_values("share_change", ascending=False).drop_duplicates("product")
+        gain = ev.gainers.sort_values("share_change_pp", ascending=False).drop_duplicates(
+            "product")
         ctx.cache.setdefault("lines", {}).update(_national_lines(ctx, p, ev))
         replays.append({"preset": p, "importer": ev.importer, "months": ev.months,
                         "summary": _summary(ev.months), "gainers": gain.reset_index(drop=True),
@@ -165,7 +166,7 @@ def _table(r: dict, ctx, tr) -> Table:
             tr.num(row.after_usd / 1e6, 2), tr.signed_pct(row.change),
             tr.pct(row.share_before) if pd.notna(row.share_before) else "–",
             tr.pct(row.share_after) if pd.notna(row.share_after) else "–",
-            f"{tr.country(g['supplier'])} ({tr.pp(g['share_change'])})" if g is not None
+            f"{tr.country(g['supplier'])} ({tr.pp(g['share_change_pp'] / 100)})" if g is not None
             else "–",
         ])
     p = r["preset"]
@@ -235,7 +236,8 @@ def _source_key(r: dict) -> str:
 
 def _gainers_text(cell: object, tr) -> str:
     """The engine's largest share gains (suppliers, share changes) as names and points."""
-    out = [f"{tr.country(c)} {tr.pp(v)}" for c, v in pairs(cell, percent_text=False)]
+    out = [f"{tr.country(c)} {tr.pp(v / 100)}"  # the engine gives percentage points
+           for c, v in pairs(cell, percent_text=False)]
     return tr("sep.list").join(out) or "–"
 
 
@@ -245,12 +247,12 @@ def _annual_table(annual: list[dict], tr) -> Table:
         p = a["preset"]
         for r in a["summary"].itertuples(index=False):
             rows.append([f"{tr(f'preset.{p.name}')} ({r.before_year} → {r.after_year})",
-                         tr.product(r.product),
+                         tr.product(r.code),
                          f"{tr.pct(r.share_before)} → {tr.pct(r.share_after)}",
-                         tr.signed_pct(r.imports_change),
+                         tr.signed_pct(r.imports_change_pct / 100),
                          f"{tr.num(r.world_hhi_before, 2)} → {tr.num(r.world_hhi_after, 2)}",
                          _gainers_text(r.top_gainers, tr)])
-    return Table(headers=[tr("events.col_event"), tr("col.product"),
+    return Table(headers=[tr("events.col_event"), tr("col.product_line"),
                           tr("events.col_rshare"), tr("events.col_imports"), "HHI",
                           tr("events.col_gainers")],
                  rows=rows, numeric=[False, False, True, True, True, False],
@@ -260,7 +262,7 @@ def _annual_table(annual: list[dict], tr) -> Table:
 def _signal_table(sig: pd.DataFrame, tr) -> Table:
     rows = [[tr(f"preset.{r.preset}"), tr.month(r.period), tr.product(str(r.product)),
              tr.country(r.supplier), tr(f"signal.{r.signal}"),
-             tr.signed_pct(r.change) if pd.notna(r.change) else "–",
+             tr.signed_pct(r.change_pct / 100) if pd.notna(r.change_pct) else "–",
              tr.pct(r.share) if pd.notna(r.share) else "–"]
             for r in sig.sort_values(["order", "period"]).itertuples(index=False)]
     return Table(headers=[tr("events.col_event"), tr("events.col_month"), tr("col.product_line"),

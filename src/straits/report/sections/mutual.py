@@ -1,7 +1,7 @@
 """Section 4: mutual dependence, what each of the pair depends on the other for (issue 5).
 
-``straits.security.mutual.mutual``: a product counts as dependent when the partner is among
-the importer's top three suppliers or holds more than half of its imports of the product.
+``straits.security.mutual.mutual``: a product counts as dependent when the partner supplies
+at least ``straits.security.dependence.MIN_SHARE`` of the importer's imports of it.
 """
 
 from __future__ import annotations
@@ -11,16 +11,16 @@ from typing import Any
 from straits.charts import Bar
 from straits.report.figures import PAIR, bars
 from straits.report.model import Rendered, Table
+from straits.security.dependence import MIN_SHARE
 
 KEY = "mutual"
 SOURCES = ("baci",)
 FORMULAS = ("dependence",)
-TOP = 3
 
 
 def compute(ctx) -> dict[str, Any]:
     """Dependent products each way and the per-direction balance, report year."""
-    m = ctx.s.mutual(ctx.a, ctx.b, year=ctx.year, top=TOP)
+    m = ctx.s.mutual(ctx.a, ctx.b, year=ctx.year)
     return {"ab": m.a_on_b, "ba": m.b_on_a, "balance": m.balance.set_index("importer")}
 
 
@@ -66,7 +66,7 @@ def render(d: dict[str, Any], ctx, tr) -> Rendered:
                 rank=int(r.partner_rank), top=tr.country(r.top_supplier),
                 top_share=tr.pct(r.top_share))
     else:
-        s2 = tr("mutual.finding2_none", a=a, b=b)
+        s2 = tr("mutual.finding2_none", a=a, b=b, min_share=tr.pct(MIN_SHARE, 0))
     return Rendered(key=KEY, number=0, title="", finding=[s1, s2], charts=[chart],
-                    tables=tables, notes=[tr("mutual.note", top=TOP)],
+                    tables=tables, notes=[tr("mutual.note", min_share=tr.pct(MIN_SHARE, 0))],
                     citation=tr("cite.baci", release=ctx.s.citation()))
