@@ -8,7 +8,8 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from straits.api.routing import Endpoint, PageDep, answer, csv_list
-from straits.params import Economies, Economy, Interval, Month, Products, Text, YearSpec
+from straits.params import Codes, Economies, Economy, Interval, Month, Products, Text, YearSpec
+from straits.security.dependence import MIN_SHARE
 
 router = APIRouter(tags=["security"])
 
@@ -54,8 +55,9 @@ def dependency(
     return answer(request, page, DEPENDENCY, values, run)
 
 
+_MIN_SHARE = Interval(float, 0, 1, closed="neither")
 MUTUAL = Endpoint("mutual", "straits.security.mutual.mutual", {
-    "a": Economy(), "b": Economy(), "year": YearSpec(), "top": Interval(int, 1, 50)},
+    "a": Economy(), "b": Economy(), "year": YearSpec(), "min_share": _MIN_SHARE},
     distinct=[("a", "b")])
 
 
@@ -64,23 +66,23 @@ def mutual(request: Request, page: PageDep,
            a: Annotated[str, MUTUAL.q("a", "First economy or bloc.")] = "KOR",
            b: Annotated[str, MUTUAL.q("b", "Second economy or bloc.")] = "JPN",
            year: Annotated[int | None, MUTUAL.q("year", "Year.")] = None,
-           top: Annotated[int, MUTUAL.q("top", "Partner counts if among the top N "
-                                        "suppliers.")] = 3,
+           min_share: Annotated[float, MUTUAL.q("min_share", "Smallest partner share that "
+                                                "counts as dependence.")] = MIN_SHARE,
            part: Annotated[str, Query(pattern="^(products|balance)$",
                                       description="Table: products or balance.")] = "products",
            ) -> Response:
     """products: what A depends on B for and B on A for; balance: one row per direction."""
-    values = dict(a=a, b=b, year=year, top=top)
+    values = dict(a=a, b=b, year=year, min_share=min_share)
 
     def run(s):
-        m = s.mutual(a, b, year=year, top=top)
+        m = s.mutual(a, b, year=year, min_share=min_share)
         return _cite(getattr(m, part), m.source, m.method)
     return answer(request, page, MUTUAL, {**values, "part": part}, run)
 
 
 SHARED = Endpoint("shared-dependence", "straits.security.mutual.shared_dependence", {
     "a": Economy(), "b": Economy(), "on": Economy(), "year": YearSpec(),
-    "top": Interval(int, 1, 50)}, distinct=[("a", "b", "on")])
+    "min_share": _MIN_SHARE, "redirect": Interval(float, 0, 1)}, distinct=[("a", "b", "on")])
 
 
 @router.get("/shared-dependence", summary="Where two economies both depend on a third")
@@ -89,12 +91,16 @@ def shared_dependence(request: Request, page: PageDep,
                       b: Annotated[str, SHARED.q("b", "Second economy.")] = "JPN",
                       on: Annotated[str, SHARED.q("on", "Economy both may depend on.")] = "CHN",
                       year: Annotated[int | None, SHARED.q("year", "Year.")] = None,
-                      top: Annotated[int, SHARED.q("top", "Counts if among the top N "
-                                                   "suppliers.")] = 3) -> Response:
-    """Products where A and B both depend on C, with joint coverage and alternatives."""
-    values = dict(a=a, b=b, on=on, year=year, top=top)
+                      min_share: Annotated[float, SHARED.q(
+                          "min_share", "Smallest share of C that counts as dependence.")] = MIN_SHARE,
+                      redirect: Annotated[float, SHARED.q(
+                          "redirect", "Share of the rest of the world's other exports it "
+                          "could divert.")] = 0.2) -> Response:
+    """Products where A and B both depend on C, and what each could still get (shock, cut 1)."""
+    values = dict(a=a, b=b, on=on, year=year, min_share=min_share, redirect=redirect)
     return answer(request, page, SHARED, values, lambda s: _cite(
-        s.shared_dependence(a, b, on=on, year=year, top=top), s.citation()))
+        s.shared_dependence(a, b, on=on, year=year, min_share=min_share, redirect=redirect),
+        s.citation()))
 
 
 SHOCK = Endpoint("shock", "straits.security.shock.shock", {
@@ -123,8 +129,8 @@ def shock(
 ) -> Response:
     """One row per importer and product.
 
-    Imports, exposed, capacity, covered, gap (thousand USD), gap_share (0-1); the method
-    line states the assumptions.
+    Imports, exposed, the shared pool, covered, gap (thousand USD), gap_share (0-1), top
+    substitutes (lists); the method line states the assumptions.
     """
     values = dict(exporter=exporter, importer=importer, products=products, year=year, cut=cut,
                   redirect=redirect, also_restricting=also_restricting)
@@ -161,8 +167,9 @@ def event(request: Request, page: PageDep,
           exporter: Annotated[str | None, EVENT.q("exporter", "Restricting economy.")] = None,
           products: Annotated[str | None, EVENT.q("products", "HS codes.")] = None,
           start: Annotated[str | None, EVENT.q("start", "Month the measure began.")] = None,
-          view: Annotated[str, Query(pattern="^(summary|annual|gainers)$",
-                                     description="Table: summary, annual or gainers.")] = "summary",
+          view: Annotated[str, Query(pattern="^(summary|annual|gainers|coverage)$",
+                                     description="Table: summary, annual, gainers or "
+                                                 "coverage.")] = "summary",
           monthly: Annotated[bool, Query(description="Month by month from reporter "
                                          "data.")] = False) -> Response:
     """Annual: before/after shares and gainers; monthly: the months table (or gainers)."""
@@ -171,10 +178,8 @@ def event(request: Request, page: PageDep,
 
     def run(s):
         if monthly:
-            from straits.security.monthly import custom_preset
-
-            ev = s.monthly_event(preset or custom_preset(exporter, products, start, importer),
-                                 importer)
+            ev = s.monthly_event(preset, importer=importer, exporter=exporter,
+                                 products=products, start=start)
             df = ev.gainers if view == "gainers" else ev.months
             return _cite(df, ev.source, notes=ev.notes)
         e = s.event(preset, importer=importer, exporter=exporter, products=products,
@@ -184,7 +189,7 @@ def event(request: Request, page: PageDep,
 
 
 WATCH = Endpoint("watch", "straits.security.watch.watch", {
-    "importer": Economy(), "products": Products(), "start": Month(), "end": Month(),
+    "importer": Economy(), "products": Codes(), "start": Month(), "end": Month(),
     "drop_threshold": Interval(float, 0, 1)})
 
 

@@ -206,6 +206,13 @@ class _InTransaction(DuckDBBackend):
             for name in query.tables:
                 self.con.unregister(name)
 
+    def has_table(self, name: str) -> bool:  # noqa: D102 (inside the transaction, uncached)
+        exists = self.con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = $n",
+                                  {"n": name}).fetchall()[0][0]
+        # the name is a table that exists (checked just above), so quoting it is safe
+        return bool(exists) and bool(self.con.execute(
+            'SELECT EXISTS (SELECT 1 FROM "' + name.replace('"', '""') + '")').fetchall()[0][0])
+
 
 def _watch(con, wl: Watchlist, notes: list[str]) -> pd.DataFrame:
     """Every signal of every importer of the watchlist, over its products."""

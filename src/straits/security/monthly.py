@@ -70,6 +70,12 @@ def month_number(text: str) -> int:
     return int(text[:4]) * 12 + int(text[5:7]) - 1
 
 
+def parse_month(text: str, name: str, func: str) -> int:
+    """``'YYYY-MM'`` -> months since year 0, checked with the one message form."""
+    Month(none_ok=False).validate(name, func, text)
+    return month_number(text)
+
+
 def cite(wh: Warehouse, used: set[str]) -> str:
     """The citations (datasets) of the reporter files named in ``used``."""
     loaded = wh.arrow(reporter_sql.sources()).to_pandas()

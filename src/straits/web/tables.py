@@ -83,6 +83,8 @@ def auto_cols(tr: WebTr, df: Any, names: list[str] | None = None) -> list[Col]:
             kind = "product"
         elif c.endswith("_change") and "share" in c:
             kind = "pp"
+        elif c.endswith("_pp"):  # already in percentage points
+            kind = "pp100"
         elif c.startswith("share") or c.endswith("_share") or c == "share":
             kind = "share"
         elif c.endswith(("_kusd", "_usd", "_musd", "_kg", "_t")):
@@ -114,6 +116,8 @@ def cell(tr: WebTr, kind: str, value: Any, digits: int = 0, desc: str | None = N
     if kind == "list":  # a list column (ETO stages, firms): shown joined, kept a list in files
         items = value.tolist() if hasattr(value, "tolist") else value
         return ", ".join(str(v) for v in items) if isinstance(items, list | tuple) else str(items)
+    if kind == "pp100":
+        return tr.pp(float(value) / 100, digits or 1)
     if kind == "bool":
         return "●" if bool(value) else ""
     if kind == "signal":

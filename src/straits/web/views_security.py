@@ -261,7 +261,7 @@ def event(request: Request, tr) -> dict[str, Any]:
                                  [Col("product", "col.product", "product"),
                                   Col("share_before", "col.share_before", "share"),
                                   Col("share_after", "col.share_after", "share"),
-                                  Col("share_change", "col.share_change", "pp")],
+                                  Col("share_change_pp", "col.share_change", "pp100")],
                                  api="event", params=dict(preset=name, importer=imp))
         ann = e.annual.assign(name=[tr.product(c) for c in e.annual["product"]])
         out["figs"].append(Figure("event-annual", tr("event.annual", importer=li), charts.line(
@@ -273,7 +273,7 @@ def event(request: Request, tr) -> dict[str, Any]:
         out["annual_error"] = str(exc)
     try:
         ev = run(request, EVENT, "event-monthly", {**values, "view": "*", "monthly": True},
-                 lambda s: s.monthly_event(name, imp))
+                 lambda s: s.monthly_event(name, importer=imp))
         months = ev.months
         src = ev.source
         for prod, part in list(months.groupby("product"))[:4]:
@@ -295,7 +295,7 @@ def event(request: Request, tr) -> dict[str, Any]:
             g = _cite(e.gainers.copy(), e.source)
         out["t_gainers"] = table(tr, "event-gainers", tr("event.gainers"), g,
                                  auto_cols(tr, g, ["product", "supplier", "share_before",
-                                                   "share_after", "share_change", "before_usd",
+                                                   "share_after", "share_change_pp", "before_usd",
                                                    "after_usd", "change_usd"]),
                                  api="event", params=dict(preset=name, importer=imp,
                                                           monthly="true", view="gainers"))
