@@ -103,7 +103,7 @@ def test_shock_real_korea_gallium(session, baci):
     assert r["gap_kusd"] == pytest.approx(gap)
     imports = d[d["mi"] == "KOR"]["v"].sum()
     assert r["gap_share"] == pytest.approx(gap / imports)
-    assert r["top_substitutes"][0] == (0.2 * alt).idxmax()
+    assert r["top_substitutes"][0]["supplier"] == (0.2 * alt).idxmax()
 
 
 def thin(d: pd.DataFrame, k: int) -> pd.DataFrame:

@@ -83,8 +83,8 @@ def test_shock_arithmetic(tiny):
     assert r["covered_kusd"] == pytest.approx(21)
     assert r["gap_kusd"] == pytest.approx(39)
     assert r["gap_share"] == pytest.approx(0.39)                       # 39 / 100
-    assert r["top_substitutes"] == ["USA", "DEU", "JPN"]
-    assert r["top_substitutes_kusd"] == pytest.approx([12, 8, 1])
+    assert [x["supplier"] for x in r["top_substitutes"]] == ["USA", "DEU", "JPN"]
+    assert [x["value_kusd"] for x in r["top_substitutes"]] == pytest.approx([12, 8, 1])
     world = df[df["importer"] == "WORLD"].iloc[0]                      # one importer: the same
     assert (world["covered_kusd"], world["gap_kusd"]) == pytest.approx((21, 39))
     prov = of(df)
@@ -152,5 +152,5 @@ def test_mutual_and_shared(tiny):
     assert sd["b_covered_kusd"] == pytest.approx(250 / 11)
     # what each still gets from its other suppliers: KOR 30 + 10 (USA, JPN), JPN 50 (USA)
     assert (sd["a_other_kusd"], sd["b_other_kusd"]) == pytest.approx((40, 50))
-    assert sd["substitutes"] == ["DEU", "USA"]
-    assert sd["substitutes_kusd"] == pytest.approx([40, 10])
+    assert [x["supplier"] for x in sd["substitutes"]] == ["DEU", "USA"]
+    assert [x["value_kusd"] for x in sd["substitutes"]] == pytest.approx([40, 10])

@@ -13,6 +13,7 @@ from straits.charts import Bar
 from straits.report.figures import PAIR, bars
 from straits.report.model import Missing, Rendered, Table
 from straits.report.pairs import pairs
+from straits.security.dependence import MIN_SHARE
 
 KEY = "shared"
 SOURCES = ("baci",)
