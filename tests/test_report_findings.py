@@ -250,7 +250,7 @@ def test_complexity(rendered, shared):
 
 
 def test_mutual_and_shared_from_the_security_engine(rendered, session):
-    m = session.mutual("KOR", "JPN", year=YEAR, top=3)
+    m = session.mutual("KOR", "JPN", year=YEAR)  # dependence = share >= MIN_SHARE (§3)
     bal = m.balance.set_index("importer")
     sd = session.shared_dependence("KOR", "JPN", on="CHN", year=YEAR)
     for lang in LANGS:
