@@ -70,11 +70,16 @@ DATASETS = Endpoint("datasets")
 @router.get("/datasets", summary="What the warehouse holds")
 def datasets(request: Request, page: PageDep) -> Response:
     """dataset, hs, release, year, rows, value_kusd, source, loaded_at."""
-    def run(s):
-        from straits.provenance import Provenance, attach
+    return answer(request, page, DATASETS, {}, datasets_table)
 
-        return attach(s.datasets(), Provenance(source=s.citation(), method="Loaded releases."))
-    return answer(request, page, DATASETS, {}, run)
+
+def datasets_table(s):
+    """The catalog, cited (shared with the Data page)."""
+    from straits.api.respond import as_frame
+    from straits.provenance import Provenance, attach
+
+    return attach(as_frame(s.datasets()), Provenance(source=s.citation(),
+                                                     method="Loaded releases."))
 
 
 COUNTRY = Endpoint("country", None, {"q": Text(max_len=100)})
@@ -140,12 +145,16 @@ SOURCES = Endpoint("reporter-sources")
 @router.get("/reporter-sources", summary="Reporter files loaded")
 def reporter_sources(request: Request, page: PageDep) -> Response:
     """source, layout, dataset, reporters, rows, value, periods."""
-    def run(s):
-        from straits.provenance import Provenance, attach
+    return answer(request, page, SOURCES, {}, sources_table)
 
-        return attach(s.reporter_sources(), Provenance(source="reporter files as named",
-                                                       dataset="reporter"))
-    return answer(request, page, SOURCES, {}, run)
+
+def sources_table(s):
+    """The reporter files loaded, cited (shared with the Data page)."""
+    from straits.api.respond import as_frame
+    from straits.provenance import Provenance, attach
+
+    return attach(as_frame(s.reporter_sources()), Provenance(
+        source="reporter files as named (UN Comtrade, Korea Customs Service)", dataset="reporter"))
 
 
 MIRROR = Endpoint("mirror", "straits.sources.reporter.mirror", {

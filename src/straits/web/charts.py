@@ -64,8 +64,12 @@ def line(df: Any, *, x: str, y: str, color: str | None = None, x_title: str, y_t
 
 def bars(df: Any, *, label: str, value: str, value_title: str, color: str | None = None,
          value_format: str = ",.3~s", sort: bool = True, height: int | None = None,
-         domain: tuple[float, float] | None = None) -> dict[str, Any]:
-    """Horizontal bars, one per ``label`` (stacked by ``color`` when given)."""
+         domain: tuple[float, float] | None = None,
+         color_domain: Sequence[str] | None = None) -> dict[str, Any]:
+    """Horizontal bars, one per ``label`` (side by side by ``color`` when given).
+
+    ``color_domain`` fixes which value gets which colour (the same in every language).
+    """
     cols = [label, value] + ([color] if color else [])
     n = int(df[label].nunique()) if len(df) else 1
     x: dict[str, Any] = {"field": value, "type": "quantitative", "title": value_title,
@@ -79,7 +83,9 @@ def bars(df: Any, *, label: str, value: str, value_title: str, color: str | None
         "tooltip": [{"field": c, "type": "nominal" if c != value else "quantitative",
                      **({"format": ",.4~g"} if c == value else {})} for c in cols],
         "color": ({"field": color, "type": "nominal", "title": None,
-                   "scale": {"range": PALETTE}} if color else {"value": PALETTE[0]}),
+                   "scale": {"range": PALETTE, **({"domain": list(color_domain)}
+                                                  if color_domain else {})}}
+                  if color else {"value": PALETTE[0]}),
     }
     if color:
         enc["yOffset"] = {"field": color}

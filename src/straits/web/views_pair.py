@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import Request
 
-from straits.api.routes_data import DATASETS, SOURCES, SUMMARY
+from straits.api.routes_data import DATASETS, SOURCES, SUMMARY, datasets_table, sources_table
 from straits.api.routes_metrics import BILATERAL
 from straits.api.routes_report import REPORT
 from straits.api.routes_valuechain import IO_SHOCK, PAIR, _cite_attrs
@@ -112,7 +112,8 @@ def chain(request: Request, tr) -> dict[str, Any]:
                       top[["input", "share_b"]].rename(columns={"share_b": "share"}).assign(who=lb)])
     fig = Figure("chain-fig", tr("chain.pair.chart"), charts.bars(
         long.fillna({"share": 0.0}), label="input", value="share", color="who",
-        value_title=tr("chain.pair.chart"), value_format=".0%", domain=(0, 1)),
+        value_title=tr("chain.pair.chart"), value_format=".0%", domain=(0, 1),
+        color_domain=[la, lb]),
         source=pair.attrs.get("source", "ETO"), units="0–1")
     sup = arg(request, "supplier", "JPN")
     sector = arg(request, "sector", "c9")
@@ -177,7 +178,7 @@ def _licences() -> list[dict[str, str]]:
 
 def data(request: Request, tr) -> dict[str, Any]:
     """What is loaded, with completeness, sources and licences."""
-    ds = run(request, DATASETS, "datasets", {}, lambda s: s.datasets())
+    ds = run(request, DATASETS, "datasets", {}, datasets_table)
     t_ds = table(tr, "datasets", tr("data.loaded"), ds,
                  [Col("dataset", "col.dataset"), Col("release", "col.release"),
                   Col("year", "col.year"), Col("rows", "col.rows", "int"),
@@ -185,11 +186,11 @@ def data(request: Request, tr) -> dict[str, Any]:
                   Col("min_value_kusd", "col.min_value_kusd", "num", 3),
                   Col("has_quantity", "col.has_quantity", "bool")], api="datasets", params={})
     try:
-        rs = run(request, SOURCES, "reporter-sources", {}, lambda s: s.reporter_sources())
+        rs = run(request, SOURCES, "reporter-sources", {}, sources_table)
         t_rs = table(tr, "reporter", tr("data.reporter"), rs,
                      [Col("source", "col.source"), Col("dataset", "col.dataset"),
-                      Col("rows", "col.rows", "int"), Col("first_period", "col.coverage"),
-                      Col("last_period", "col.coverage")], api="reporter-sources", params={})
+                      Col("rows", "col.rows", "int"), Col("first_period", "col.first_period"),
+                      Col("last_period", "col.last_period")], api="reporter-sources", params={})
     except StraitsError:  # no reporter data loaded: the section says so
         t_rs = None
     return {"t_ds": t_ds, "t_rs": t_rs, "licences": _licences()}

@@ -209,7 +209,8 @@ def shock(request: Request, tr) -> dict[str, Any]:
                       .assign(what=tr("col.covered_kusd"))])
     long = long.assign(name=[tr.economy(i) for i in long["importer"]])
     fig = Figure("shock-fig", tr("shock.chart"), charts.bars(
-        long, label="name", value="v", color="what", value_title=tr("shock.chart.x")),
+        long, label="name", value="v", color="what", value_title=tr("shock.chart.x"),
+        color_domain=[tr("col.covered_kusd"), tr("col.gap_kusd")]),
         source=df.attrs.get("source", ""), units=tr("shock.chart.x"))
     from straits.resolve import parties
 
