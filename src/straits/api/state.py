@@ -61,6 +61,7 @@ class _Generation:
         self.reader = self.backend.pinned()
         self.cache: OrderedDict[tuple, Any] = OrderedDict()
         self.cache_lock = threading.Lock()
+        self.flights: dict[tuple, threading.Lock] = {}
 
     @contextmanager
     def backend_for_request(self) -> Iterator[Any]:
@@ -164,16 +165,31 @@ class WarehouseState:
                 raise
 
     def cached(self, gen: _Generation, key: tuple, compute: Callable[[], Any]) -> Any:
-        """``compute()`` once per generation and key (engine answers are immutable there)."""
+        """``compute()`` once per generation and key (engine answers are immutable there).
+
+        Single flight: concurrent requests for the same key wait for the first one's answer
+        instead of computing it again.
+        """
         with gen.cache_lock:
             if key in gen.cache:
                 gen.cache.move_to_end(key)
                 return gen.cache[key]
-        value = compute()
-        with gen.cache_lock:
-            gen.cache[key] = value
-            while len(gen.cache) > CACHE_ENTRIES:
-                gen.cache.popitem(last=False)
+            flight = gen.flights.setdefault(key, threading.Lock())
+        with flight:
+            with gen.cache_lock:
+                if key in gen.cache:
+                    return gen.cache[key]
+            try:
+                value = compute()
+            except BaseException:
+                with gen.cache_lock:
+                    gen.flights.pop(key, None)
+                raise
+            with gen.cache_lock:
+                gen.cache[key] = value
+                gen.flights.pop(key, None)
+                while len(gen.cache) > CACHE_ENTRIES:
+                    gen.cache.popitem(last=False)
         return value
 
     def close(self) -> None:
