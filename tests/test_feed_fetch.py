@@ -344,3 +344,29 @@ def test_retry_after_as_an_http_date(tmp_path, server):
     download(plan_query("KOR", "JPN", "281111", "2019-01", "2019-01"),
              client(server, sleeps=sleeps), root=tmp_path)
     assert len(sleeps) == 1 and 25 <= sleeps[0] <= 31
+
+
+def test_fetch_queues_behind_another_writer_and_readers_keep_reading(tmp_path, server):
+    import straits
+    from straits.warehouse import write
+
+    db = tmp_path / "w.duckdb"
+    args = ["fetch", "comtrade", "--reporter", "KOR", "--partner", "JPN", "--products",
+            "281111", "--from", "2019-01", "--to", "2019-12", "--base-url", server.url,
+            "--interval", "0", "--db", str(db)]
+    env = {"COMTRADE_API_KEY": KEY, "STRAITS_CACHE": str(tmp_path / "cache")}
+    assert run(*args[:8], "--from", "2018-01", "--to", "2018-12", *args[12:],
+               env=env).exit_code == 0
+    reader = straits.open(db, read_only=True)
+    before = len(reader.reporter_flows(limit=None))
+    with write.lock(db, command="straits ingest big.zip"):
+        r = run(*args, env=env)
+    assert r.exit_code == 2 and "straits ingest big.zip" in r.output and "--wait" in r.output
+    assert len(reader.reporter_flows(limit=None)) == before  # the reader was never disturbed
+    server.calls.clear()
+    r = run(*args, "--wait", "5", env=env)
+    assert r.exit_code == 0, r.output
+    assert not server.calls and "0 call(s) (1 reused" in " ".join(r.output.split())
+    reader.close()
+    with straits.open(db, read_only=True) as s:
+        assert len(s.reporter_flows(limit=None)) == before + len(rows(db, "year = 2019"))

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from straits.cli._common import DbOpt, Format, FormatOpt, OutOpt, emit, open_session
+from straits.cli._common import DbOpt, Format, FormatOpt, OutOpt, WaitOpt, emit, open_session
 
 fetch_app = typer.Typer(help="Download data and load it: a BACI release, or UN Comtrade "
                         "monthly series from the API.", no_args_is_help=True)
@@ -79,6 +79,7 @@ def comtrade(
     retries: RetriesOpt = 5,
     max_records: MaxRecordsOpt = None,
     db: DbOpt = None,
+    wait: WaitOpt = 0.0,
 ) -> None:
     """Fetch UN Comtrade data from the API into reporter_flows (resumable, idempotent).
 
@@ -96,7 +97,7 @@ def comtrade(
     target = _target(db)
     with _client(base_url, interval, retries, max_records) as client, _calls(console) as bar:
         console.print(client.limits())
-        entry = fetch_comtrade(target, query, client, restart=restart, progress=bar)
+        entry = fetch_comtrade(target, query, client, restart=restart, progress=bar, wait=wait)
     console.print(f"Stored {next(iter_log([entry]))} into {target} (fetch {entry['fetch_id']}; "
                   "`straits fetches` lists the log)")
 
@@ -117,6 +118,7 @@ def refresh(
     retries: RetriesOpt = 5,
     max_records: MaxRecordsOpt = None,
     db: DbOpt = None,
+    wait: WaitOpt = 0.0,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
@@ -136,7 +138,7 @@ def refresh(
     with _client(base_url, interval, retries, max_records) as client, _calls(console) as bar:
         console.print(client.limits())
         result = feed_refresh.refresh(
-            target, wl, client, until=until, alerts_dir=alerts, progress=bar,
+            target, wl, client, until=until, alerts_dir=alerts, progress=bar, wait=wait,
             on_fetch=lambda q: console.print(
                 f"Fetching {','.join(q.reporters)} {','.join(q.flows)} {q.start}–{q.end}"))
     for line in iter_log(result.fetches):

@@ -284,10 +284,15 @@ def finish(staged: Staged) -> None:
 
 def fetch_comtrade(db: str | Path, query: FetchQuery, client: ComtradeClient, *,
                    restart: bool = False, progress: Progress | None = None,
-                   root: Path | None = None) -> dict:
-    """Download, check and store one fetch into the warehouse at ``db``; its log entry."""
+                   root: Path | None = None, wait: float = 0.0) -> dict:
+    """Download, check and store one fetch into the warehouse at ``db``; its log entry.
+
+    ``wait`` is how long to queue behind another writer of ``db`` (the download happens
+    first, without the lock; a writer still there after ``wait`` seconds is a
+    :class:`~straits.errors.WarehouseLockedError`, and the answers stay staged).
+    """
     staged = download(query, client, root=root, restart=restart, progress=progress)
-    with feed_load.writing(db) as con:
+    with feed_load.writing(db, wait=wait, command="straits fetch comtrade") as con:
         entry = store(con, staged, base_url=client.base_url, endpoint=client.endpoint)
     finish(staged)
     return entry

@@ -98,7 +98,7 @@ def plan(db: Path, wl: Watchlist, until: str) -> list[feed_fetch.FetchQuery]:
 def refresh(db: str | Path, wl: Watchlist, client: ComtradeClient, *, until: str | None = None,
             alerts_dir: Path | None = None, progress: feed_fetch.Progress | None = None,
             on_fetch: Callable[[feed_fetch.FetchQuery], None] | None = None,
-            root: Path | None = None) -> RefreshResult:
+            root: Path | None = None, wait: float = 0.0) -> RefreshResult:
     """Run one refresh of watchlist ``wl`` into the warehouse at ``db``.
 
     Parameters
@@ -115,6 +115,8 @@ def refresh(db: str | Path, wl: Watchlist, client: ComtradeClient, *, until: str
         Folder of the alert files (default :func:`default_alerts_dir`).
     progress, on_fetch : callables, optional
         Progress of each fetch's calls; called with each query before it runs.
+    wait : float
+        Seconds to queue behind another writer of ``db`` before giving up.
 
     Returns
     -------
@@ -131,7 +133,7 @@ def refresh(db: str | Path, wl: Watchlist, client: ComtradeClient, *, until: str
             on_fetch(q)
         staged.append(feed_fetch.download(q, client, root=root, progress=progress))
     notes: list[str] = []
-    with feed_load.writing(db) as con:
+    with feed_load.writing(db, wait=wait, command="straits refresh") as con:
         logs = [feed_fetch.store(con, s, refresh_id=refresh_id, base_url=client.base_url,
                                  endpoint=client.endpoint) for s in staged]
         signals = _watch(con, wl, notes)

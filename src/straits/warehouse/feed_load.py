@@ -63,7 +63,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 @contextmanager
 def writing(path: str | Path, *, wait: float = 0.0,
-            command: str = "refresh") -> Iterator[duckdb.DuckDBPyConnection]:
+            command: str = "straits refresh") -> Iterator[duckdb.DuckDBPyConnection]:
     """One atomic write to the warehouse at ``path`` through the copy-on-write writer.
 
     Everything the feed writes goes through here (:func:`straits.warehouse.write.writing`:
