@@ -174,6 +174,13 @@ def test_country_names_work_in_commands(session):
     assert df.iloc[0][["iso3", "name_ko", "name_ja"]].tolist() == ["KOR", "대한민국", "韓国"]
 
 
+def test_code_fast_path_agrees_with_the_full_index():
+    from straits.reference import lookup
+
+    for key, codes in lookup._code_index().items():
+        assert lookup._index()[norm(key)][0] == codes[0], key
+
+
 def test_kana_voicing_marks_are_kept():
     assert norm("ガリウム") != norm("カリウム")  # gallium is not potassium
     assert norm("Côte d'Ivoire") == "cotedivoire" and norm("rare-earth magnets") == norm(

@@ -84,12 +84,19 @@ def read_tsv(name: str) -> list[dict[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def _base_rows() -> tuple[dict, ...]:
+    """Rows of ``countries.tsv`` with ``code`` as int and ``current`` as bool."""
+    return tuple({**r, "code": int(r["code"]), "current": r["current"] == "1"}
+                 for r in read_tsv("countries.tsv"))
+
+
+@lru_cache(maxsize=1)
 def country_rows() -> tuple[dict, ...]:
     """Rows of ``countries.tsv`` (``code`` int, ``current`` bool), plus CLDR ko/ja names."""
     names = country_names()
     rows = []
-    for r in read_tsv("countries.tsv"):
-        row = {**r, "code": int(r["code"]), "current": r["current"] == "1"}
+    for r in _base_rows():
+        row = dict(r)
         for lang in ("ko", "ja"):
             row[f"name_{lang}"] = next((n for n, src in names.get((r["iso3"], lang), ())
                                         if src.startswith("Unicode CLDR")), "")
@@ -135,8 +142,23 @@ def _index() -> dict[str, list[int]]:
 
 
 @lru_cache(maxsize=1)
+def _code_index() -> dict[str, list[int]]:
+    """BACI code, ISO3 and ISO2 as typed (upper case) -> codes: the common case, built cheaply.
+
+    Gives what :func:`_index` gives for these keys (a test checks it) without normalising
+    every name and alias of every economy.
+    """
+    index: dict[str, list[int]] = {}
+    for row in sorted(_base_rows(), key=lambda r: (not r["current"], r["code"])):
+        for key in (str(row["code"]), row["iso3"], row["iso2"], row["baci_iso3"]):
+            if key and row["code"] not in index.setdefault(key.upper(), []):
+                index[key.upper()].append(row["code"])
+    return index
+
+
+@lru_cache(maxsize=1)
 def _by_code() -> dict[int, dict]:
-    return {r["code"]: r for r in country_rows()}
+    return {r["code"]: r for r in _base_rows()}
 
 
 def closest_countries(query: str, n: int = 3) -> list[Country]:
@@ -169,7 +191,7 @@ def resolve_country(query: str | int) -> Country:
     UnknownCodeError
         No country matches; the message names the closest spellings and the look-up command.
     """
-    codes = _index().get(norm(query))
+    codes = _code_index().get(str(query).strip().upper()) or _index().get(norm(query))
     if not codes:
         hint = closest_countries(str(query))
         tip = ", ".join(f"{c.iso3} ({c.name})" for c in hint)
