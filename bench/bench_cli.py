@@ -18,6 +18,7 @@ PYTHONDONTWRITEBYTECODE=1 would otherwise recompile every module in every proces
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import resource
 import shutil
@@ -51,11 +52,12 @@ def _straits() -> str:
     return str(exe) if exe.exists() else shutil.which("straits") or "straits"
 
 
-def _run(argv: list[str]) -> tuple[float, float]:
+def _run(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    wall = time.perf_counter() - t0
+    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    wall = time.perf_counter() - t0 if done.returncode == 0 else math.nan  # e.g. a name the
+    # code before issue 15 did not know
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu
@@ -64,24 +66,33 @@ def _run(argv: list[str]) -> tuple[float, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=11)
+    ap.add_argument("--src", type=Path, help="time another checkout's src/ folder instead "
+                    "(e.g. the code before issue 15), with its own default warehouse")
     args = ap.parse_args()
     import compileall
 
     import straits
     from straits.data.default import default_path
 
-    compileall.compile_dir(str(Path(straits.__file__).parent), quiet=1)
-    print(f"warehouse: {default_path()}")  # built here if missing, outside the timings
-    straits = _straits()
-    argvs = [a if a[0] == sys.executable else [straits, *a] for _, a, _ in COMMANDS]
-    for argv in argvs:  # warm the file cache and the fingerprint store
-        _run(argv)
+    env = None
+    if args.src is not None:  # run the other checkout through its own entry point
+        env = {**os.environ, "PYTHONPATH": str(args.src.resolve())}
+        compileall.compile_dir(str(args.src / "straits"), quiet=1)
+        straits_cmd = [sys.executable, "-c",
+                       "import sys; from straits.cli.app import main; sys.exit(main())"]
+    else:
+        compileall.compile_dir(str(Path(straits.__file__).parent), quiet=1)
+        print(f"warehouse: {default_path()}")  # built here if missing, outside the timings
+        straits_cmd = [_straits()]
+    argvs = [a if a[0] == sys.executable else [*straits_cmd, *a] for _, a, _ in COMMANDS]
+    for argv in argvs:  # warm the file cache, the fingerprint store, the default warehouse
+        _run(argv, env)
     load_before = os.getloadavg()
     walls: list[list[float]] = [[] for _ in COMMANDS]
     cpus: list[list[float]] = [[] for _ in COMMANDS]
     for _ in range(args.repeat):
         for i, argv in enumerate(argvs):
-            w, c = _run(argv)
+            w, c = _run(argv, env)
             walls[i].append(w)
             cpus[i].append(c)
     load_after = os.getloadavg()
@@ -93,6 +104,9 @@ def main() -> None:
           "target | met |")
     print("|---|---|---|---|---|---|---|")
     for (label, _, target), w, c in zip(COMMANDS, walls, cpus, strict=True):
+        if any(math.isnan(x) for x in w):
+            print(f"| `{label}` | failed | | | | | |")
+            continue
         best = min(w)
         met = "" if target is None else ("yes" if best <= target else "**no**")
         print(f"| `{label}` | {best:.3f} | {statistics.median(w):.3f} | "
