@@ -338,30 +338,47 @@ def emit(
                       picked=request.columns is not None, title=title, source=source,
                       notes=[*(notes or []), *request.notes], color=tty)
         if out is None:
-            sys.stdout.write(text)
-            return
-        try:
-            Path(out).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            from straits.errors import ParameterError
-
-            raise ParameterError(f"Cannot write --out {out}: {exc.strerror or exc}.") from None
+            _to_stdout(lambda: sys.stdout.write(text))
+        else:
+            _to_file(out, lambda: Path(out).write_text(text, encoding="utf-8"))
         return
     if out is not None:
-        try:
-            serialize.write(table, fmt.value, Path(out))
-        except OSError as exc:
-            from straits.errors import ParameterError
-
-            raise ParameterError(f"Cannot write --out {out}: {exc.strerror or exc}.") from None
+        _to_file(out, lambda: serialize.write(table, fmt.value, Path(out)))
         return
     if fmt is Format.parquet and sys.stdout.isatty():
         from straits.errors import ParameterError
 
         raise ParameterError("Parquet is binary: give --out FILE.parquet or redirect stdout.")
-    sys.stdout.flush()
-    serialize.write(table, fmt.value, sys.stdout.buffer)
-    sys.stdout.buffer.flush()
+
+    def write() -> None:
+        sys.stdout.flush()
+        serialize.write(table, fmt.value, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+
+    _to_stdout(write)
+
+
+def _to_file(out: Path, write) -> None:
+    """Run ``write``; a file that cannot be written is the user's error (exit 2)."""
+    try:
+        write()
+    except OSError as exc:
+        from straits.errors import ParameterError
+
+        raise ParameterError(f"Cannot write --out {out}: {exc.strerror or exc}.") from None
+
+
+def _to_stdout(write) -> None:
+    """Run ``write``; when the reader has gone (``| head``), stop quietly as Unix tools do."""
+    try:
+        write()
+    except BrokenPipeError:
+        try:  # later flushes (at exit) would fail again: point stdout at /dev/null
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        raise typer.Exit(0) from None
 
 
 def _width(tty: bool) -> int:
