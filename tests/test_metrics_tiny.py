@@ -101,6 +101,12 @@ def test_concentration_by_hand(tiny):
     assert kor.loc["811292", "hhi"] == 1.0                               # only JPN
     by = concentration(tiny, year=2020, by_importer=True)
     assert set(by["importer"]) == {"KOR", "JPN", "CHN"}
+    # pooled market KOR, JPN: 850511 is CHN->KOR 50 + CHN->JPN 30, one supplier
+    pooled = concentration(tiny, year=2020, importer="KOR,JPN").set_index("product")
+    assert (pooled.loc["850511", "hhi"], pooled.loc["850511", "n_exporters"]) == (1.0, 1)
+    assert pooled.loc["811292", "hhi"] == pytest.approx((2 / 3) ** 2 + (1 / 3) ** 2)
+    each = concentration(tiny, year=2020, importer="KOR,JPN", by_importer=True)
+    assert each.set_index(["importer", "product"]).loc[("JPN", "850511"), "total_kusd"] == 30
 
 
 def test_bilateral_by_hand(tiny):

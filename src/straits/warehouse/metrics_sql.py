@@ -118,6 +118,28 @@ FROM x GROUP BY x.year, x.e, x.product"""
                  _tables(parties, None))
 
 
+def _cells(src: Source, level: str, parties: pa.Table | None,
+           by_market: bool) -> tuple[str, str, str]:
+    """CTEs ending in ``x(year, [m,] e, product, v)``, and the exporter label and its joins.
+
+    Without parties: every exporter's world exports (the exporter aggregate). With parties:
+    exports into the named parties from outside each, mapped (``m`` the importing party,
+    kept with ``by_market``).
+    """
+    if parties is None:
+        return (f"""x AS (
+  SELECT a.year, a.exporter AS e, {lvl(level, "a")} AS product, sum(a.value_kusd) AS v
+  FROM {src.exports} AS a WHERE {_filter("a")}
+  GROUP BY a.year, a.exporter, {lvl(level, "a")}
+)""", _ISO.format(col="s.e"), _ISO_JOIN.format(col="s.e"))
+    m = "b.m, " if by_market else ""
+    return (f"""b AS ({_MAPPED.format(key=lvl(level, "f"), where=_INTO)}),
+x AS (
+  SELECT b.year, {m}b.e, b.product, sum(b.v) AS v FROM b
+  WHERE b.m < 0 GROUP BY b.year, {m}b.e, b.product
+)""", _LABEL.format(col="s.e"), _LABEL_JOIN.format(col="s.e"))
+
+
 _SHARES = """s AS (
   SELECT x.*, x.v / sum(x.v) OVER (PARTITION BY {part}) AS share,
          row_number() OVER (PARTITION BY {part} ORDER BY x.v DESC, x.e) AS rk
@@ -134,20 +156,7 @@ def market_shares(src: Source, *, years: Sequence[int], level: str,
     shares of the parties' pooled imports, each party's internal trade left out and any
     exporter belonging to a named party shown as that party.
     """
-    if parties is None:
-        x = f"""x AS (
-  SELECT a.year, a.exporter AS e, {lvl(level, "a")} AS product, sum(a.value_kusd) AS v
-  FROM {src.exports} AS a WHERE {_filter("a")}
-  GROUP BY a.year, a.exporter, {lvl(level, "a")}
-)"""
-        label, join = _ISO.format(col="s.e"), _ISO_JOIN.format(col="s.e")
-    else:
-        x = f"""b AS ({_MAPPED.format(key=lvl(level, "f"), where=_INTO)}),
-x AS (
-  SELECT b.year, b.e, b.product, sum(b.v) AS v FROM b
-  WHERE b.m < 0 GROUP BY b.year, b.e, b.product
-)"""
-        label, join = _LABEL.format(col="s.e"), _LABEL_JOIN.format(col="s.e")
+    x, label, join = _cells(src, level, parties, by_market=False)
     sql = f"""WITH {x},
 {_SHARES.format(part="x.year, x.product")}
 SELECT s.year, s.product, {label} AS exporter, s.v AS value_kusd, s.share
@@ -173,21 +182,8 @@ def concentration(src: Source, *, years: Sequence[int], level: str,
     n_exporters`` (``importer`` with ``by_party``: one row per party and product; otherwise
     the parties' imports are pooled). ``hhi = sum_i share_i^2`` on the 0-1 scale.
     """
-    if parties is None:
-        x = f"""x AS (
-  SELECT a.year, a.exporter AS e, {lvl(level, "a")} AS product, sum(a.value_kusd) AS v
-  FROM {src.exports} AS a WHERE {_filter("a")}
-  GROUP BY a.year, a.exporter, {lvl(level, "a")}
-)"""
-        label, join = _ISO.format(col="s.e"), _ISO_JOIN.format(col="s.e")
-    else:
-        x = f"""b AS ({_MAPPED.format(key=lvl(level, "f"), where=_INTO)}),
-x AS (
-  SELECT b.year, b.m, b.e, b.product, sum(b.v) AS v FROM b
-  WHERE b.m < 0 GROUP BY b.year, b.m, b.e, b.product
-)"""
-        label, join = _LABEL.format(col="s.e"), _LABEL_JOIN.format(col="s.e")
     by = by_party and parties is not None
+    x, label, join = _cells(src, level, parties, by_market=by)
     part = "x.year, x.m, x.product" if by else "x.year, x.product"
     keys = "s.year, s.m, s.product" if by else "s.year, s.product"
     imp = "max(mi.label) AS importer, " if by else ""
