@@ -60,7 +60,7 @@ def _tables(parties: pa.Table | None, labels: pa.Table | None) -> dict:
     return {k: v for k, v in out.items() if v is not None}
 
 
-#: flows with both ends mapped to parties; intra-party trade dropped (needs ``party_map``)
+#: flows with each end mapped to its party (if any); trade inside a party dropped (needs ``party_map``)
 _MAPPED = """SELECT f.year, coalesce(pe.party, f.exporter) AS e,
          coalesce(pi.party, f.importer) AS m, {key} AS product, f.value_kusd AS v
   FROM flows AS f
