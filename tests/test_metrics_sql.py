@@ -90,34 +90,69 @@ def test_aggregates_match_the_flows(wh):
     np.testing.assert_array_equal(m["top_exporter"], top.loc[m.index])
 
 
-def test_built_once_and_rebuilt_after_a_reingest(tmp_path):
+def _tiny(tmp_path):
     from tests._tiny import tiny_warehouse
 
     flows = {2020: [(410, 392, "811292", 10.0), (156, 410, "811292", 5.0)],
              2021: [(410, 392, "811292", 20.0)]}
-    s = tiny_warehouse(tmp_path / "t.duckdb", [(410, "KOR"), (392, "JPN"), (156, "CHN")],
-                       flows, {"811292": "x"})
-    s.close()
-    import straits
+    return tiny_warehouse(tmp_path / "t.duckdb", [(410, "KOR"), (392, "JPN"), (156, "CHN")],
+                          flows, {"811292": "x"})
 
-    with straits.open(tmp_path / "t.duckdb") as w:   # writable: a re-ingest of 2020
-        wh = w.backend
-        assert aggregates.ensure(wh, [2020, 2021], BOTH).where == "memory"
-        builds = "SELECT name, year, ingest_key FROM straits_mem.agg_builds ORDER BY 1, 2"
-        first = w.con.execute(builds).fetchall()
+
+BUILDS = Query("builds", "SELECT name, year, ingest_key FROM agg_builds ORDER BY 1, 2")
+
+
+def test_built_once_into_the_file_and_rebuilt_after_a_reingest(tmp_path):
+    import os
+
+    s = _tiny(tmp_path)
+    try:
+        wh = s.backend
+        inode = os.stat(s.path).st_ino
+        assert aggregates.ensure(wh, [2020, 2021], BOTH).where == "warehouse"
+        assert os.stat(s.path).st_ino != inode          # written through the writer's swap
+        first = wh.arrow(BUILDS).to_pylist()
         assert len(first) == 4
-        aggregates.ensure(wh, [2020], BOTH)                  # current: nothing rebuilt
-        assert w.con.execute(builds).fetchall() == first
-        with w.writing("re-ingest 2020") as con:  # every write goes through the writer
+        inode = os.stat(s.path).st_ino
+        aggregates.ensure(wh, [2020], BOTH)             # current: nothing rebuilt or written
+        assert os.stat(s.path).st_ino == inode and wh.arrow(BUILDS).to_pylist() == first
+        with wh.writing("re-ingest 2020") as con:        # a re-ingest of 2020
             con.execute("UPDATE flows SET value_kusd = 99 WHERE year = 2020 AND exporter = 410")
-            con.execute("UPDATE releases SET loaded_at = now() + INTERVAL 1 DAY WHERE year = 2020")
+            con.execute("UPDATE releases SET loaded_at = now() + INTERVAL 1 DAY "
+                        "WHERE year = 2020")
         src = aggregates.ensure(wh, [2020, 2021], BOTH)
-        after = w.con.execute(builds).fetchall()
-        assert [r for r in after if r[1] == 2021] == [r for r in first if r[1] == 2021]
-        assert [r[2] for r in after if r[1] == 2020] != [r[2] for r in first if r[1] == 2020]
-        v = w.con.execute(f"SELECT value_kusd FROM {src.exports} WHERE year = 2020 AND "
-                          "exporter = 410").fetchall()
-        assert v == [(99.0,)]
+        after = wh.arrow(BUILDS).to_pylist()
+        assert [r for r in after if r["year"] == 2021] == [r for r in first if r["year"] == 2021]
+        old20 = {r["ingest_key"] for r in first if r["year"] == 2020}
+        assert {r["ingest_key"] for r in after if r["year"] == 2020}.isdisjoint(old20)
+        v = wh.arrow(Query("t", f"SELECT value_kusd FROM {src.exports} WHERE year = 2020 "
+                                "AND exporter = 410")).column("value_kusd").to_pylist()
+        assert v == [99.0]
+    finally:
+        s.close()
+
+
+def test_memory_when_the_file_cannot_be_written(tmp_path, monkeypatch):
+    import os
+
+    from straits.warehouse import write
+
+    s = _tiny(tmp_path)
+    try:
+        with write.lock(s.path, command="another writer"):   # an ingest is running
+            assert aggregates.ensure(s.backend, [2020]).where == "memory"
+        monkeypatch.setenv(aggregates.ENV, "memory")
+        assert aggregates.ensure(s.backend, [2021]).where == "memory"
+        monkeypatch.delenv(aggregates.ENV)
+        os.chmod(tmp_path, 0o500)                             # a read-only folder
+        try:
+            if not os.access(tmp_path, os.W_OK):              # (root may write anyway)
+                assert aggregates.ensure(s.backend, [2021], BOTH).where == "memory"
+        finally:
+            os.chmod(tmp_path, 0o700)
+        assert not s.backend.has_table("agg_builds")          # nothing was written
+    finally:
+        s.close()
 
 
 def test_read_only_warehouse_gets_memory_tables(session):
@@ -133,11 +168,9 @@ def test_overlapping_parties_are_refused(bad):
         parties(bad, param="importer", func="t")
 
 
-def test_only_the_tables_asked_for_are_built(tmp_path):
-    from tests._tiny import tiny_warehouse
-
-    s = tiny_warehouse(tmp_path / "t.duckdb", [(410, "KOR"), (392, "JPN")],
-                       {2020: [(410, 392, "811292", 10.0)]}, {"811292": "x"})
+def test_only_the_tables_asked_for_are_built(tmp_path, monkeypatch):
+    monkeypatch.setenv(aggregates.ENV, "memory")
+    s = _tiny(tmp_path)
     try:
         src = aggregates.ensure(s.backend, [2020])            # what RCA and ECI need
         assert src.exports == aggregates.MEMORY.exports

@@ -50,9 +50,11 @@ intra-bloc trade dropped); ``metrics_sql`` shows that pattern (``party_map``).
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -207,43 +209,94 @@ GROUP BY k.year, k.key""",
 
 _FRAGMENTS = {"warehouse": STORED, "memory": MEMORY, "inline": INLINE}
 
+#: environment switch: ``memory`` never writes the aggregates into the warehouse file
+ENV = "STRAITS_AGGREGATES"
+
+
+def _writable(wh: Any) -> bool:
+    """True when ``wh`` is a warehouse file this process may write through the writer."""
+    path = getattr(wh, "path", None)
+    if os.environ.get(ENV, "").lower() == "memory" or path is None:
+        return False
+    if not hasattr(getattr(wh, "backend", wh), "writing"):
+        return False
+    p = Path(path)
+    return p.is_file() and os.access(p, os.W_OK) and os.access(p.parent, os.W_OK)
+
+
+def _persist(wh: Any, names: Sequence[str], want: dict[int, str]) -> bool:
+    """Build ``names`` for ``want`` into the warehouse file through the copy-on-write writer.
+
+    The writer copies the live file, this builds the tables on the copy from its own flows,
+    and the copy is swapped in; the backend then reads the new file. False (and nothing
+    written) when another writer holds the lock or the file cannot be written: the caller
+    falls back to the in-memory tables.
+    """
+    from straits.errors import WarehouseError, WarehouseLockedError
+
+    backend = getattr(wh, "backend", wh)  # a Session stands for its backend
+    try:
+        with backend.writing(f"straits: build {', '.join(names)} for {len(want)} "
+                             "year(s)") as con:
+            build(con, None, want, names)
+    except (WarehouseLockedError, WarehouseError):
+        return False
+    return True
+
 
 def ensure(wh: Warehouse, years: Sequence[int], need: Sequence[str] = ("exports",)) -> Source:
     """Make the aggregates ``need`` (``exports``, ``imports``) of ``years`` current.
 
-    Returns where to read each from: the warehouse file when it holds current rows for every
-    year asked, else the connection's in-memory database, where the missing or stale years
-    are built now (only the tables asked for: the importer table costs more to build). A
-    table not asked for reads as an inline sub-query, as everything does on an engine without
-    a DuckDB connection. Years that are not loaded are left to the caller's own check.
+    Returns where to read each from. A table whose rows for every year asked are current in
+    the warehouse file is read there. A missing or stale one is built now, only for the
+    tables asked for (the importer table costs more to build): into the warehouse file
+    through the copy-on-write writer when this process may write it (not with
+    ``STRAITS_AGGREGATES=memory``, an unwritable file, or while another writer holds the
+    lock), else into the connection's in-memory database. The aggregates are a cache of
+    sums of ``flows``, so a reader may write them: the writer's lock and swap keep every
+    other reader on a whole file. A table
+    not asked for reads as an inline sub-query, as everything does on an engine without a
+    DuckDB connection. Years that are not loaded are left to the caller's own check.
     """
     con = _con(wh)
     keys = ingest_keys(wh) if con is not None else {}
     want = {int(y): keys[int(y)] for y in years if int(y) in keys}
     if con is None or not want:
         return INLINE
-    place = {"exports": "inline", "imports": "inline"}
+    tables = [f"agg_{n}" for n in need]
     with _LOCK:  # one build at a time per process (server threads share a connection)
-        cur = con.cursor()
-        try:
-            stored = _built(cur, None, want)
-            missing = []
-            for n in need:
-                if stored.get(f"agg_{n}", set()) >= set(want):
-                    place[n] = "warehouse"
-                else:
-                    missing.append(n)
-            if missing:
+        missing = _missing(wh, None, tables, want)
+        if missing and _writable(wh) and _persist(wh, missing, want):
+            missing = _missing(wh, None, tables, want)  # a pinned backend still reads the old
+        place = {n: "inline" for n in ("agg_exports", "agg_imports")}
+        place.update({n: "warehouse" for n in tables if n not in missing})
+        if missing:
+            cur = _con(wh).cursor()
+            try:
                 cur.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {MEMORY_DB} (READ_WRITE)")
-                mem = _built(cur, MEMORY_DB, want)
-        finally:
-            cur.close()
-        for n in missing:
-            stale = {y: k for y, k in want.items() if y not in mem.get(f"agg_{n}", set())}
-            if stale:
-                build(con, MEMORY_DB, stale, [f"agg_{n}"])
-            place[n] = "memory"
+            finally:
+                cur.close()
+            for name in missing:
+                stale = {y: k for y, k in want.items()
+                         if y not in _built_on(wh, MEMORY_DB, want).get(name, set())}
+                if stale:
+                    build(_con(wh), MEMORY_DB, stale, [name])
+                place[name] = "memory"
     where = ("memory" if "memory" in place.values() else
              "warehouse" if "warehouse" in place.values() else "inline")
-    return Source(_FRAGMENTS[place["exports"]].exports, _FRAGMENTS[place["imports"]].imports,
-                  where)
+    return Source(_FRAGMENTS[place["agg_exports"]].exports,
+                  _FRAGMENTS[place["agg_imports"]].imports, where)
+
+
+def _built_on(wh: Any, db: str | None, want: dict[int, str]) -> dict[str, set[int]]:
+    cur = _con(wh).cursor()
+    try:
+        return _built(cur, db, want)
+    finally:
+        cur.close()
+
+
+def _missing(wh: Any, db: str | None, tables: Sequence[str], want: dict[int, str]) -> list[str]:
+    """Tables of ``tables`` lacking current rows for some year of ``want`` in ``db``."""
+    have = _built_on(wh, db, want)
+    return [t for t in tables if not have.get(t, set()) >= set(want)]
