@@ -85,7 +85,11 @@ def test_gap_is_the_scale_between_two_proportional_records(tmp_path_factory, val
     out = monthly_mirror(wh, "KOR", "JPN", "281111")
     assert out["lag_months"].iloc[0] == 0
     np.testing.assert_allclose(out["gap"], scale - 1, rtol=1e-9, atol=1e-12)
-    assert not out["flag"].any() or abs(scale - 1) > 0.25
+    # the flag follows the computed gap (0.75 x 1000 / 1000 - 1 rounds just past -0.25)
+    big = np.fmax(scale * e, e) >= 1e5
+    np.testing.assert_array_equal(out["flag"], big & (out["gap"].abs() > 0.25).to_numpy())
+    if abs(scale - 1) < 0.24:
+        assert not out["flag"].any()
 
 
 def test_cli_monthly_mirror_on_fetched_data(tmp_path):

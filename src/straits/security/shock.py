@@ -105,7 +105,7 @@ def allocate(imports: pd.DataFrame, pools: pd.DataFrame, *, cut: float, redirect
     big_e = imp.groupby("product")["exposed_kusd"].sum()
     p_of = imp["product"].map(big_p).astype(float).fillna(0.0).to_numpy()
     e_of = imp["product"].map(big_e).astype(float).to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.where(e_of > 0, np.minimum(1.0, p_of / e_of), 0.0)
     imp["pool_kusd"] = p_of
     imp["covered_kusd"] = imp["exposed_kusd"] * ratio
