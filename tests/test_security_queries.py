@@ -12,6 +12,7 @@ import pytest
 from straits.reference.blocs import resolve_party
 from straits.security._common import party_table
 from straits.security.shock import mset
+from straits.warehouse import aggregates
 from straits.warehouse import reporter_sql as rq
 from straits.warehouse import security_sql as q
 from straits.warehouse.backend import to_dialect
@@ -29,6 +30,8 @@ def _security():
                               comparable=(6, 0.0031))
     yield q.dependency_screen(years=[2024], year=2024, products=None, importers=None,
                               pmap=none)
+    yield q.dependency_screen(years=YEARS, year=2024, products=[ODD], importers=[7777],
+                              pmap=none, persistence=1, aggregates=aggregates.INLINE)
     yield q.supplier_shares(years=YEARS, products=[ODD], importers=[7777, -2], pmap=eu,
                             comparable=(6, None))
     yield q.exporter_totals(years=YEARS, products=[ODD], pmap=none)
@@ -67,3 +70,23 @@ def test_sentinel_rows_match_nothing(session):
     got = session.backend.arrow(q.shock_pools(year=2024, products=[ODD], restricting=[156],
                                               affected=[410]))
     assert got.num_rows == 0
+
+
+def test_screen_reads_the_aggregates_and_agrees_with_the_flows(session):
+    """The no-bloc screen from agg_imports/agg_exports equals the one summing the flows."""
+    import pyarrow.compute as pc
+
+    wh = session.backend
+    src = aggregates.ensure(wh, [2024], ("exports", "imports"))
+    kw = dict(years=[2024], year=2024, products=None, importers=None,
+              pmap=party_table([]), describe=False)
+    fast = wh.arrow(q.dependency_screen(**kw, aggregates=src)).sort_by(
+        [("importer", "ascending"), ("product", "ascending")])
+    slow = wh.arrow(q.dependency_screen(**kw)).sort_by(
+        [("importer", "ascending"), ("product", "ascending")])
+    assert fast.num_rows == slow.num_rows > 3000
+    for col in ("import_kusd", "top_share", "import_hhi", "world_export_hhi",
+                "value_at_risk_kusd"):
+        diff = pc.max(pc.abs(pc.subtract(fast[col], slow[col]))).as_py()
+        assert diff <= 1e-9 * max(1.0, pc.max(slow[col]).as_py()), col
+    assert fast["geodep"].to_pylist() == slow["geodep"].to_pylist()

@@ -33,6 +33,7 @@ from straits.security._common import (
     window_years,
 )
 from straits.security.comparable import footing
+from straits.warehouse import aggregates
 from straits.warehouse import security_sql as q
 from straits.warehouse.protocol import resolve_year
 
@@ -73,9 +74,14 @@ def _screen(wh: Warehouse, *, year, products, persistence, group, importers, des
     prods, _ = resolve.products(wh, products, func=func)
     years = window_years(wh, y) if persistence else [y]
     foot = footing(wh, years, prods) if len(years) > 1 else None
+    cut = foot.cut if foot else None
+    pmap = party_table(group)
+    src = None
+    if not pmap.num_rows and cut is None:  # the pre-summed importer and exporter tables
+        src = aggregates.ensure(wh, years, ("exports", "imports"))
     query = q.dependency_screen(
-        years=years, year=y, products=prods, importers=importers, pmap=party_table(group),
-        persistence=persistence, describe=describe, comparable=foot.cut if foot else None)
+        years=years, year=y, products=prods, importers=importers, pmap=pmap,
+        persistence=persistence, describe=describe, comparable=cut, aggregates=src)
     return wh.arrow(query), years, foot.notes if foot else ()
 
 
