@@ -243,3 +243,26 @@ def test_flows_imports_neither_pandas_nor_pydantic(session, tmp_path):
     lines = res.stdout.splitlines()
     assert lines[1] == "2023,CHN,KOR,811292,68495.858,"
     assert lines[-1] == "[]", res.stdout
+
+
+# -- a pipe gets data, not a trimmed terminal view ----------------------------------------------
+
+def test_piped_commands_write_one_complete_csv(session):
+    """CliRunner's stdout is not a terminal: mutual writes one table, dependency every column,
+    and a shock's list cell is JSON text the next tool can parse (not the terminal's digest)."""
+    import csv
+
+    m = run("mutual", "KOR", "JPN", "--year", "2024")
+    assert m.exit_code == 0, m.output
+    rows = list(csv.reader(io.StringIO(m.stdout)))
+    assert rows[0][:3] == ["direction", "importer", "partner"]
+    assert sum(r == rows[0] for r in rows) == 1 and len({len(r) for r in rows}) == 1
+    d = run("dependency", "KOR", "--year", "2024")
+    header = d.stdout.splitlines()[0].split(",")
+    assert {"description", "export_kusd", "no_own_exports", "geodep_years"} <= set(header)
+    s = run("shock", "--exporter", "CHN", "--importer", "KOR", "--products", "811292",
+            "--year", "2024")
+    table = pd.read_csv(io.StringIO(s.stdout), dtype={"product": str})
+    subs = json.loads(table.loc[table["importer"] == "KOR", "top_substitutes"].iloc[0])
+    assert [x["supplier"] for x in subs] == ["DEU", "USA", "SGP"]
+    assert sum(x["value_kusd"] for x in subs) <= table["covered_kusd"].iloc[0] + 1e-6

@@ -306,6 +306,15 @@ def resolved_format(fmt: Format, out: Path | None) -> Format:
     return output_format(fmt, out, given=request.format_given)
 
 
+def to_terminal(fmt: Format, out: Path | None) -> bool:
+    """Whether this command writes a terminal table (trim columns, show both parts) or data.
+
+    A piped or redirected command writes CSV even with the table default, and then keeps
+    every column and writes one table, so its output stays machine-readable.
+    """
+    return resolved_format(fmt, out) is Format.table and out is None
+
+
 def emit(
     result: Any,
     fmt: Format,

@@ -129,7 +129,9 @@ def _fmt_number(v: float | int, kind: str) -> str:
         return f"{v:,.1f}"
     if kind.startswith("dec"):
         return f"{v:,.{int(kind[3:])}f}"
-    return f"{v:.4g}"  # a lone float outside a column
+    if abs(v) >= 1000:  # a lone float outside a column (a list cell's value): whole units
+        return f"{v:,.0f}"
+    return f"{v:.4g}"
 
 
 def _number_kind(name: str, unit: str | None, values: list, is_int: bool) -> str:

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from straits.cli._common import DbOpt, Format, FormatOpt, OutOpt, YearOpt, emit, open_session
+from straits.cli._common import (
+    DbOpt,
+    Format,
+    FormatOpt,
+    OutOpt,
+    YearOpt,
+    emit,
+    open_session,
+    to_terminal,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -49,28 +58,14 @@ def show(df: pd.DataFrame, fmt: Format, out: Path | None, title: str, *,
          extra: list[str] | None = None) -> None:
     """Emit a result with its provenance (method and notes under the table, source cited).
 
-    In the terminal table, list columns read as ``USA, DEU``; every other format keeps them
-    as lists (JSON, Parquet) or as written by the exporter.
+    In the terminal table, list cells read as ``USA 12,345, DEU 8,000``; JSON and Parquet
+    keep them as lists, CSV as their JSON text.
     """
     from straits.provenance import of
 
     prov = of(df)
-    if fmt is Format.table and out is None:
-        df = df.copy()
-        for col in df.columns:
-            if df[col].map(lambda v: isinstance(v, list)).any():
-                df[col] = df[col].map(_show_list)
     notes = ([prov.method, *prov.notes] if prov else []) + (extra or [])
     emit(df, fmt, out, title=title, source=prov.source if prov else None, notes=notes)
-
-
-def _show_list(items: list) -> str:
-    """A list cell for the eye: ``USA 12, DEU 8`` (records show their name and number)."""
-    def one(x: object) -> str:
-        if isinstance(x, dict):
-            return " ".join(f"{v:,.4g}" if isinstance(v, float) else str(v) for v in x.values())
-        return str(x)
-    return ", ".join(one(x) for x in items)
 
 
 def dependency(
@@ -89,7 +84,7 @@ def dependency(
     with open_session(db) as s:
         df = s.dependency(importer, year=year, products=products, persistence=persistence,
                           blocs=blocs)
-    if fmt is Format.table and out is None:  # fit a terminal: contract columns only
+    if to_terminal(fmt, out):  # fit a terminal: contract columns only
         keep = [c for c in df.columns if c not in ("description", "export_kusd",
                                                    "no_own_exports", "geodep_years")]
         df = df[keep].copy()
@@ -110,7 +105,7 @@ def mutual(
     """What A depends on B for and B on A for (partner share >= min-share), with balance."""
     with open_session(db) as s:
         m = s.mutual(a, b, year=year, min_share=min_share)
-    both = fmt is Format.table and out is None
+    both = to_terminal(fmt, out)
     if both or part is MutualPart.products:
         show(m.products, fmt, out, f"Mutual dependence {m.a}-{m.b}, {m.year}")
     if both or part is MutualPart.balance:

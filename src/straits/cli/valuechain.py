@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from straits.cli._common import DbOpt, Format, FormatOpt, OutOpt, emit, open_session
+from straits.cli._common import DbOpt, Format, FormatOpt, OutOpt, emit, open_session, to_terminal
 from straits.valuechain import thresholds as th
 
 IoYearOpt = Annotated[
@@ -34,7 +34,7 @@ def _notes(df) -> list[str]:
 
 def _brief(df, fmt: Format, out: Path | None, drop: tuple[str, ...]):
     """Terminal tables leave out long text columns; files keep every column."""
-    return df.drop(columns=list(drop)) if fmt is Format.table and out is None else df
+    return df.drop(columns=list(drop)) if to_terminal(fmt, out) else df
 
 
 def chain(
