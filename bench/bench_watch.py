@@ -28,19 +28,18 @@ from straits.warehouse.reporter_load import ensure_schema  # noqa: E402
 
 def build(db: Path, tbl) -> None:
     db.unlink(missing_ok=True)
-    with straits.open(db) as s:
-        ensure_schema(s.con)
-        s.con.register("synthetic", tbl)
-        s.con.execute(
+    with straits.open(db) as s, s.writing("bench: synthetic watch panel") as con:
+        ensure_schema(con)
+        con.register("synthetic", tbl)
+        con.execute(
             """INSERT INTO reporter_flows
             SELECT 'KOR', supplier, 'import', period // 12, period % 12 + 1, 'HSK', 10,
                    product, left(product, 6), value_usd, 'cif', NULL, 'synthetic.csv',
                    'synthetic benchmark panel'
             FROM synthetic""")
-        s.con.execute("INSERT INTO reporter_sources VALUES ('synthetic.csv', 'synthetic', "
+        con.execute("INSERT INTO reporter_sources VALUES ('synthetic.csv', 'synthetic', "
                       "'synthetic benchmark panel', 'KOR', ?, NULL, NULL, NULL, "
                       "'KOR import HSK', now())", [tbl.num_rows])
-        s.con.execute("CHECKPOINT")
 
 
 def best(fn, repeat: int) -> tuple[str, object]:

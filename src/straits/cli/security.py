@@ -189,7 +189,18 @@ def event(
         return emit_monthly(ev, fmt, out, gainers=view is EventView.gainers)
     with open_session(db) as s:
         e = s.event(preset, importer=importer, exporter=exporter, products=products, start=start)
-    show(getattr(e, view.value), fmt, out, f"{e.title}: {e.importer}, {view.value}")
+    table = getattr(e, view.value)
+    if to_terminal(fmt, out):  # the shares first; the source is cited under the table
+        lead = [c for c in _EVENT_LEAD if c in table.columns]
+        rest = [c for c in table.columns if c not in lead and c not in _EVENT_TERMINAL_DROP]
+        table = table[lead + rest]
+    show(table, fmt, out, f"{e.title}: {e.importer}, {view.value}")
+
+
+#: The event columns a terminal shows first, and the ones it leaves to files.
+_EVENT_LEAD = ("product", "code", "share_before", "share_after", "share_change_pp",
+               "imports_change_pct", "from_restricting_change_pct", "source")
+_EVENT_TERMINAL_DROP = ("dataset", "classification", "value_basis")
 
 
 def register(app: typer.Typer) -> None:
