@@ -72,3 +72,18 @@ def test_downloads_point_at_the_same_table(client):
     assert links
     csv = client.get(links[0].replace("&amp;", "&"))
     assert csv.status_code == 200 and csv.text.startswith("importer,product,imports_kusd")
+
+
+def test_chip_chain_names_in_the_readers_language(client):
+    """ETO's input and stage labels read in ko/ja from the report's reviewed term table
+    (the same words as the report), while the CSV keeps ETO's own English labels."""
+    from straits.report.i18n import _terms
+
+    terms = _terms()
+    ja = client.get("/chain", params={"a": "KOR", "b": "JPN", "lang": "ja"}).text
+    ko = client.get("/chokepoints", params={"lang": "ko"}).text
+    assert terms[("eto", "S2")]["ja"] in ja and ">Fabrication<" not in ja
+    assert terms[("eto", "S1")]["ja"] in ja
+    assert "(원문 명칭)" not in ko and "“" not in ko.split("<main", 1)[-1].split("출처")[0]
+    csv = client.get("/api/v1/chain-pair", params={"a": "KOR", "b": "JPN", "format": "csv"}).text
+    assert "Fabrication" in csv

@@ -35,6 +35,12 @@ class WebTr(Tr):
         key = f"sector.{code}"
         return f"{code} {self(key) if self.has(key) else name}".strip()
 
+    def eto_label(self, name: str) -> str:
+        """An ETO input or stage by its published English label, as the report names it."""
+        code = _eto_codes().get(name)
+        return self.term("eto", code, name) if code else (
+            name if self.lang == "en" else self("fmt.source_label", label=name))
+
     def economy(self, label: str) -> str:
         """A country (CLDR name) or a bloc label such as ``EU27`` or ``KOR+JPN``."""
         if self.has(f"economy.{label}"):
@@ -42,6 +48,14 @@ class WebTr(Tr):
         if "+" in label:
             return "+".join(self.country(p) for p in label.split("+"))
         return self.country(label)
+
+
+@cache
+def _eto_codes() -> dict[str, str]:
+    """English ETO label -> its code in the report's reviewed term table."""
+    from straits.report.i18n import _terms
+
+    return {row["en"]: code for (kind, code), row in _terms().items() if kind == "eto"}
 
 
 @cache

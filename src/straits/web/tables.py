@@ -113,9 +113,14 @@ def cell(tr: WebTr, kind: str, value: Any, digits: int = 0, desc: str | None = N
         return tr.pct(float(value), digits or 1)
     if kind == "pp":
         return tr.pp(float(value), digits or 1)
-    if kind == "list":  # a list column (ETO stages, firms): shown joined, kept a list in files
+    if kind == "eto":  # an ETO input or stage label, translated for ko/ja (files keep ETO's)
+        return tr.eto_label(str(value))
+    if kind in ("list", "eto_list"):  # a list column: shown joined, kept a list in files
         items = value.tolist() if hasattr(value, "tolist") else value
-        return ", ".join(str(v) for v in items) if isinstance(items, list | tuple) else str(items)
+        if not isinstance(items, list | tuple):
+            items = [items]
+        show = tr.eto_label if kind == "eto_list" else str
+        return ", ".join(show(str(v)) for v in items)
     if kind == "pp100":
         return tr.pp(float(value) / 100, digits or 1)
     if kind == "bool":
@@ -129,7 +134,7 @@ def _css(kind: str) -> str:
     """Cell class: numbers right-aligned, long text wrapped, the rest kept on one line."""
     if kind in ("kusd", "usd", "num", "musd", "int", "share", "pp"):
         return "num"
-    return "wrap" if kind in ("long", "product", "list") else ""
+    return "wrap" if kind in ("long", "product", "list", "eto", "eto_list") else ""
 
 
 def api_url(path: str, params: dict[str, Any], fmt: str) -> str:

@@ -99,13 +99,14 @@ def chain(request: Request, tr) -> dict[str, Any]:
                lambda s: _cite_attrs(s.chain_pair(a, b), "eto"))
     la, lb = label(tr, a), label(tr, b)
     t_pair = table(tr, "chain-pair", tr("chain.pair"), pair,
-                   [Col("input", "col.input", "long"), Col("stages", "col.stage", "list"),
+                   [Col("input", "col.input", "eto"), Col("stages", "col.stage", "eto_list"),
                     Col("share_a", "col.share_a", "share"), Col("share_b", "col.share_b", "share"),
                     Col("larger_share", "col.leader", "country"),
                     Col("third_country", "col.third_country", "country")],
                    api="chain-pair", params=dict(a=a, b=b), label_args={"a": la, "b": lb})
     top = pair.assign(joint=pair["share_a"].fillna(0) + pair["share_b"].fillna(0))
     top = top.sort_values("joint", ascending=False).head(12)
+    top = top.assign(input=top["input"].map(tr.eto_label))
     import pandas as pd
 
     long = pd.concat([top[["input", "share_a"]].rename(columns={"share_a": "share"}).assign(who=la),

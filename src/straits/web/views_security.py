@@ -110,7 +110,7 @@ def chokepoints(request: Request, tr) -> dict[str, Any]:
     eto = run(request, CHOKE, "chain-chokepoints", {**cv, "all": False},
               lambda s: _cite_attrs(s.chokepoints(**cv), "eto"))
     t_eto = table(tr, "eto", tr("chokepoints.chips"), eto,
-                  [Col("input", "col.input", "long"), Col("stages", "col.stage", "list"),
+                  [Col("input", "col.input", "eto"), Col("stages", "col.stage", "eto_list"),
                    Col("top_country", "col.top_country", "country"),
                    Col("top_country_share", "col.top_country_share", "share"),
                    Col("top3_firm_share", "col.top3_firm_share", "share"),
