@@ -88,13 +88,13 @@ def test_downstream_paths(wh, shared):
 def test_chain_pair_korea_japan(wh, eto):
     df = chips.chain_pair(wh, "KOR", "JPN").set_index("input_id")
     mem = df.loc["N5"]  # memory chip design: KOR 60%, JPN 7%
-    assert (mem["share_a"], mem["share_b"], mem["larger_share"]) == (0.6, 0.07, "KOR")
+    assert (mem["share_a"], mem["share_b"], mem["larger_share_country"]) == (0.6, 0.07, "KOR")
     assert (mem["top_country"], mem["top_country_share"]) == ("KOR", 0.6)
     assert mem["joint_share"] == pytest.approx(0.67) and mem["joint_dominance"]
     euv = df.loc["N20"]  # EUV: neither listed, NLD 100%
     assert np.isnan(euv["share_a"]) and np.isnan(euv["share_b"]) and euv["both_weak"]
     assert euv["third_country"] == "NLD" and euv["third_share"] == 1.0
-    assert pd.isna(euv["larger_share"])
+    assert pd.isna(euv["larger_share_country"])
 
 
 def test_chain_pair_counts_recomputed(wh, eto):
@@ -111,8 +111,8 @@ def test_chain_pair_counts_recomputed(wh, eto):
     df = df[df["type"] != "stage"]
     assert len(df) == len(inputs) == 93
     assert int((df["top_country"] == "JPN").sum()) == int((top["provider_name"] == "JPN").sum()) == 25
-    assert int((df["larger_share"] == "JPN").sum()) == int((j > k).sum()) == 70
-    assert int((df["larger_share"] == "KOR").sum()) == int((k > j).sum())
+    assert int((df["larger_share_country"] == "JPN").sum()) == int((j > k).sum()) == 70
+    assert int((df["larger_share_country"] == "KOR").sum()) == int((k > j).sum())
 
 
 def test_errors(wh):

@@ -199,9 +199,9 @@ def chain_pair(wh: Warehouse, a: str, b: str, *, joint_threshold: float = JOINT_
     DataFrame
         One row per input or stage with at least one country share, chain order:
         ``input_id, input, stages, type, country_a, share_a, country_b, share_b,
-        larger_share, top_country, top_country_share, joint_share, joint_dominance,
+        larger_share_country, top_country, top_country_share, joint_share, joint_dominance,
         both_weak, third_country, third_share, year``. A country not listed for an input
-        has share NaN (not zero). ``larger_share`` is whichever of the pair has the larger
+        has share NaN (not zero). ``larger_share_country`` is whichever of the pair has the larger
         share ("tie", or None when neither is listed); ``top_country`` is the largest
         country of all (groups never rank). ``joint_share`` sums the listed shares;
         ``both_weak`` counts not-listed as weak; ``third_country`` is the largest country
@@ -222,7 +222,7 @@ def chain_pair(wh: Warehouse, a: str, b: str, *, joint_threshold: float = JOINT_
                         "share_a": sa.astype(float), "country_b": cb,
                         "share_b": sb.astype(float)}, index=pd.Index(idx, name="input_id"))
     fa, fb = out["share_a"].fillna(-1), out["share_b"].fillna(-1)
-    out["larger_share"] = np.where((fa < 0) & (fb < 0), None,
+    out["larger_share_country"] = np.where((fa < 0) & (fb < 0), None,
                                    np.where(fa > fb, ca, np.where(fb > fa, cb, "tie")))
     top = _top(wh, 1)
     top = top[top["provider_type"] == "country"].set_index("node_id")

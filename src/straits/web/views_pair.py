@@ -101,7 +101,7 @@ def chain(request: Request, tr) -> dict[str, Any]:
     t_pair = table(tr, "chain-pair", tr("chain.pair"), pair,
                    [Col("input", "col.input", "eto"), Col("stages", "col.stage", "eto_list"),
                     Col("share_a", "col.share_a", "share"), Col("share_b", "col.share_b", "share"),
-                    Col("larger_share", "col.leader", "country"),
+                    Col("larger_share_country", "col.leader", "country"),
                     Col("third_country", "col.third_country", "country")],
                    api="chain-pair", params=dict(a=a, b=b), label_args={"a": la, "b": lb})
     top = pair.assign(joint=pair["share_a"].fillna(0) + pair["share_b"].fillna(0))

@@ -45,8 +45,8 @@ def counts(pair: pd.DataFrame, a: str, b: str) -> dict[str, int]:
     joint = inputs[inputs["joint_dominance"]]
     return {"n": len(inputs), "ta": int((inputs["top_country"] == a).sum()),
             "tb": int((inputs["top_country"] == b).sum()),
-            "na": int((inputs["larger_share"] == a).sum()),
-            "nb": int((inputs["larger_share"] == b).sum()), "nj": len(joint),
+            "na": int((inputs["larger_share_country"] == a).sum()),
+            "nb": int((inputs["larger_share_country"] == b).sum()), "nj": len(joint),
             "nw": int(inputs["both_weak"].sum())}
 
 
