@@ -1,14 +1,14 @@
 """Static files of the dashboard, served from the package: styles, script, Vega bundles.
 
-The Vega, Vega-Lite and vega-embed bundle comes from vl-convert-python (the same library
-that renders the report's charts), generated once and kept in the user cache, so pages load
-it from this server and never from a CDN.
+The Vega, Vega-Lite and vega-embed bundle is the one the report's charts use
+(:func:`straits.charts.assets.bundle_path`, built from vl-convert-python on first use and kept
+in the user cache), so pages load it from this server and never from a CDN.
 """
 
 from __future__ import annotations
 
-import os
 import threading
+from functools import cache
 from pathlib import Path
 
 _LOCK = threading.Lock()
@@ -19,19 +19,10 @@ def static_dir() -> Path:
     return Path(__file__).parent / "static"
 
 
+@cache
 def vega_bundle() -> bytes:
-    """Vega, Vega-Lite and vega-embed as one script (``window.vegaEmbed``), cached on disk."""
-    import vl_convert as vlc
+    """Vega, Vega-Lite and vega-embed as one script (``window.vegaEmbed``)."""
+    from straits.charts.assets import bundle_path
 
-    from straits.data.default import cache_dir
-
-    version = f"{vlc.get_vega_version()}-{vlc.get_vegalite_versions()[-1]}-" \
-              f"{vlc.get_vega_embed_version()}"
-    target = cache_dir() / f"vega-bundle-{version}.js"
-    with _LOCK:
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
-            tmp.write_text(vlc.javascript_bundle(), encoding="utf-8")
-            os.replace(tmp, target)
-        return target.read_bytes()
+    with _LOCK:  # one build when the first pages ask at once
+        return bundle_path().read_bytes()

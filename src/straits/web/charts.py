@@ -1,8 +1,9 @@
 """Vega-Lite specifications for the dashboard's figures.
 
-Each builder returns a plain dict (a Vega-Lite v5 spec with the data inline), so the page
-embeds it as JSON and vega-embed, served from the package, draws it: no request leaves the
-machine. Titles carry the units; the figure's caption (in the template) cites the source.
+Each builder returns a plain dict (a Vega-Lite spec of the version
+:mod:`straits.charts.specs` pins, data inline), so the page embeds it as JSON and vega-embed,
+served from the package, draws it: no request leaves the machine.
+Titles carry the units; the figure's caption (in the template) cites the source.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from straits.charts.specs import SCHEMA
 from straits.serialize import json_ready
 
 PALETTE = ["#1f4e79", "#c0392b", "#2e8b57", "#b9770e", "#7d3c98", "#4d5656", "#148f77"]
@@ -57,7 +59,7 @@ def line(df: Any, *, x: str, y: str, color: str | None = None, x_title: str, y_t
                                      "baseline": "top", "color": "#a93226"},
                             "encoding": {"x": {"field": x, "type": xtype},
                                          "y": {"value": 0}, "text": {"field": "label"}}}]})
-    return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+    return {"$schema": SCHEMA,
             "data": {"values": _rows(df, cols)}, "width": "container", "height": height,
             "layer": layers, "config": _CONFIG}
 
@@ -89,7 +91,7 @@ def bars(df: Any, *, label: str, value: str, value_title: str, color: str | None
     }
     if color:
         enc["yOffset"] = {"field": color}
-    return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+    return {"$schema": SCHEMA,
             "data": {"values": _rows(df, cols)}, "width": "container",
             "height": height or max(120, 22 * n * (2 if color else 1)),
             "mark": {"type": "bar"}, "encoding": enc, "config": _CONFIG}
