@@ -116,9 +116,11 @@ def datasets() -> Query:
     """What the warehouse holds, one row per dataset and year.
 
     With the smallest value kept and whether quantities are present: what a cross-year
-    comparison must know.
+    comparison must know. The total is a sum of values kept to the dollar (three decimals
+    of thousand USD), so it is shown to the dollar, without the sum's float residue.
     """
-    return Query("datasets", """SELECT dataset, hs, release, year, rows, value_kusd,
+    return Query("datasets", """SELECT dataset, hs, release, year, rows,
+       round(value_kusd, 3) AS value_kusd,
        min_value_kusd, has_quantity, source, loaded_at FROM releases ORDER BY dataset, year""")
 
 
