@@ -168,7 +168,6 @@ def _section(html: str, key: str) -> str:
 
 
 def test_event_replay_matches_raw_customs(docs, shared):
-    pytest.importorskip("straits.security.monthly")
     # Korea's imports of hydrogen fluoride (HSK 2811111000) from Japan, KCS raw file:
     # mean over Jul 2018-Jun 2019 (12 months) and Jul 2019-Jan 2021 (19 months)
     rows = list(csv.DictReader(open(shared / "korea-customs-monthly"
@@ -185,7 +184,7 @@ def test_event_replay_matches_raw_customs(docs, shared):
 
 
 def test_mutual_and_shared_equal_engine(docs, session):
-    mutual_mod = pytest.importorskip("straits.security.mutual")
+    from straits.security import mutual as mutual_mod
     m = mutual_mod.mutual(session, "KOR", "JPN", year=2024)
     bal = m.balance.set_index("importer")
     n_ab, v_ab = int(bal.at["KOR", "n_dependent"]), float(bal.at["KOR", "dependent_kusd"])
@@ -198,7 +197,7 @@ def test_mutual_and_shared_equal_engine(docs, session):
 
 
 def test_chokepoints_match_raw_baci(docs, session, baci_dir):
-    conc = pytest.importorskip("straits.metrics.concentration")
+    from straits.metrics import concentration as conc
     # HHI of beryllium (811212) exporters in 2024 from the raw rows: sum of squared shares
     by_exp: dict[str, float] = {}
     with open(baci_dir / "BACI_HS17_Y2024_V202601.csv", newline="") as fh:
@@ -214,7 +213,7 @@ def test_chokepoints_match_raw_baci(docs, session, baci_dir):
 
 
 def test_complementarity_equal_engine(docs, session):
-    bil = pytest.importorskip("straits.metrics.bilateral")
+    from straits.metrics import bilateral as bil
     b = bil.bilateral(session, "KOR", "JPN", year=2024).set_index(["index", "direction"])
     block = _section(docs["en"], "complementarity")
     assert f"{b.loc[('complementarity', 'KOR->JPN'), 'value']:.1f}" in block
@@ -222,14 +221,14 @@ def test_complementarity_equal_engine(docs, session):
 
 
 def test_chips_and_io_equal_engine(docs, wh):
-    chips = pytest.importorskip("straits.valuechain.chips")
+    from straits.valuechain import chips
     pair = chips.chain_pair(wh, "KOR", "JPN")
     inputs = pair[~pair["input_id"].isin(["S1", "S2", "S3"])]
     block = _section(docs["en"], "chips")
     # wording fixed (issue 11 §10): "... world supply of 18 inputs, led by ..."
     assert f"world supply of {int(inputs['joint_dominance'].sum())} inputs," in block
     assert "CC BY-NC 4.0" in block
-    io = pytest.importorskip("straits.valuechain.io")
+    from straits.valuechain import io
     df = io.io_shock(wh, supplier="JPN", sector="c9", customer="KOR", cut=0.5)
     kor = df[(df["country"] == "KOR") & (df["industry"] == "total")].iloc[0]
     assert f"{kor['ghosh_loss_musd']:,.1f}" in _section(docs["en"], "io")

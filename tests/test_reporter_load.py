@@ -185,7 +185,8 @@ def test_cli_ingest_and_reporter_flows(tmp_path, shared):
     assert res.exit_code == 2
 
 
-def test_embedded_copy_is_faithful(shared):
+def test_embedded_copy_is_faithful(shared_root):
+    shared = shared_root
     root = Path(straits.__file__).parent / "data" / "reporter"
     assert (root / Path(KCS).name).read_bytes() == (shared / KCS).read_bytes()
     assert (root / "SOURCE.md").exists()
