@@ -156,7 +156,7 @@ BAD_CASES = {
                        "expected a number >= 0, got '-3.1'", 3, "v"),
     "negative quantity": ("t,i,j,k,v,q\n2024,4,68,850511,1.484,-2\n", ">= 0", 2, "q"),
     "duplicate flow": ("t,i,j,k,v,q\n2024,4,68,850511,1.484,\n2024,4,124,850511,2.0,\n"
-                       "2024,4,68,850511,9.9,\n", "duplicate flow", 4, "t,i,j,k"),
+                       "2024,4,68,850511,9.9,\n", "listed again on line 4", 2, "t,i,j,k"),
     "unknown country": ("t,i,j,k,v,q\n2024,4,68,850511,1.484,\n2024,4,999,850511,2.0,\n",
                         "country_codes_V202601.csv, got '999'", 3, "j"),
     "unknown product": ("t,i,j,k,v,q\n2024,4,68,850511,1.484,\n2024,4,124,854231,2.0,\n",

@@ -100,7 +100,7 @@ def parse_years(text: str | None) -> tuple[int, int] | None:
 
 
 def open_release(path: str | Path, *, workdir: str | Path | None = None,
-                 limit_bytes: int = EXTRACT_LIMIT_BYTES) -> BaciRelease:
+                 limit_bytes: int | None = None) -> BaciRelease:
     """Find a BACI release in a zip or a directory and check its file names agree.
 
     Parameters
@@ -111,8 +111,8 @@ def open_release(path: str | Path, *, workdir: str | Path | None = None,
         Empty folder to extract a zip into (the caller removes it; Straits' ingest passes a
         folder beside the warehouse, which the next writer removes after a crash). Default:
         a temporary folder removed by :meth:`BaciRelease.close`.
-    limit_bytes : int
-        Most bytes the zip's CSV members may unpack to (:data:`EXTRACT_LIMIT_BYTES`).
+    limit_bytes : int, optional
+        Most bytes the zip's CSV members may unpack to (default :data:`EXTRACT_LIMIT_BYTES`).
 
     Raises
     ------
@@ -132,7 +132,7 @@ def open_release(path: str | Path, *, workdir: str | Path | None = None,
             owned = tempfile.TemporaryDirectory(prefix="straits-baci-")
             workdir = owned.name
         root = Path(workdir)
-        files = _extract(path, root, limit_bytes)
+        files = _extract(path, root, EXTRACT_LIMIT_BYTES if limit_bytes is None else limit_bytes)
     else:
         files = [p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".csv"]
     try:
@@ -200,7 +200,7 @@ def _check_members(path: Path, members: list[zipfile.ZipInfo], root: Path,
 
 
 def _gb(n: int) -> str:
-    return f"{n / 1e9:,.1f} GB"
+    return f"{n / 1e9:,.1f} GB" if n >= 1e9 else f"{n / 1e6:,.1f} MB"
 
 
 def _assemble(origin: Path, files: list[Path], workdir) -> BaciRelease:

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from straits.errors import InputFileError
+from straits.sources.bounds import KG, USD
 from straits.sources.detect import (
     Layout,
     check_columns,
@@ -86,9 +87,9 @@ class ComtradeClassic(Layout):
         year = numbers(p, df, "Year", blank_ok=False, integer=True)
         check_range(p, df, "Year", year, 1950, 2100)
         month = _period(p, df, "Period")
-        primary = numbers(p, df, "Trade Value (US$)", blank_ok=False)
-        cif = _optional(p, df, "CIF Trade Value (US$)")
-        fob = _optional(p, df, "FOB Trade Value (US$)")
+        primary = numbers(p, df, "Trade Value (US$)", blank_ok=False, **USD)
+        cif = _optional(p, df, "CIF Trade Value (US$)", **USD)
+        fob = _optional(p, df, "FOB Trade Value (US$)", **USD)
         value, basis = _value_basis(flow, primary, cif, fob)
         out = pd.DataFrame({
             "reporter": map_countries(p, df, "Reporter ISO", "Reporter"),
@@ -96,7 +97,7 @@ class ComtradeClassic(Layout):
             "flow": flow, "year": year, "month": month,
             "classification": df["Classification"].str.strip(), "level": 6, "code": codes,
             "hs6": codes, "value_usd": value, "value_basis": basis,
-            "weight_kg": _optional(p, df, "Netweight (kg)"), "line": df["line"],
+            "weight_kg": _optional(p, df, "Netweight (kg)", **KG), "line": df["line"],
         })
         return finish(out)
 
@@ -135,8 +136,8 @@ class ComtradeAPI(Layout):
             check_range(p, df, "refMonth", month, 1, 12)
         else:
             month = _period(p, df, "period").where(freq == "M")
-        primary = numbers(p, df, "primaryValue", blank_ok=False)
-        cif, fob = _optional(p, df, "cifvalue"), _optional(p, df, "fobvalue")
+        primary = numbers(p, df, "primaryValue", blank_ok=False, **USD)
+        cif, fob = _optional(p, df, "cifvalue", **USD), _optional(p, df, "fobvalue", **USD)
         value, basis = _value_basis(flow, primary, cif, fob)
         cls = df["classificationCode"].str.strip() if "classificationCode" in df else "HS"
         out = pd.DataFrame({
@@ -144,13 +145,13 @@ class ComtradeAPI(Layout):
             "partner": map_countries(p, df, "partnerISO", "partnerDesc"),
             "flow": flow, "year": year, "month": month, "classification": cls, "level": 6,
             "code": codes, "hs6": codes, "value_usd": value, "value_basis": basis,
-            "weight_kg": _optional(p, df, "netWgt"), "line": df["line"],
+            "weight_kg": _optional(p, df, "netWgt", **KG), "line": df["line"],
         })
         return finish(out)
 
 
-def _optional(path, df: pd.DataFrame, column: str) -> pd.Series:
+def _optional(path, df: pd.DataFrame, column: str, **bound) -> pd.Series:
     """A numeric column that may be absent or blank (NaN then)."""
     if column not in df:
         return pd.Series(np.nan, index=df.index)
-    return numbers(path, df, column, blank_ok=True)
+    return numbers(path, df, column, blank_ok=True, **bound)

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from straits.errors import DataQualityWarning, InputFileError
+from straits.sources.bounds import KG, USD
 from straits.sources.detect import (
     Layout,
     check_columns,
@@ -92,8 +93,8 @@ class KoreaCustomsMonthly(Layout):
         for flow, col, basis in (("import", "Import", "cif"), ("export", "Export", "fob")):
             parts.append(base.assign(
                 flow=flow, value_basis=basis,
-                value_usd=numbers(p, df, f"{col}_dollar", blank_ok=False).to_numpy(),
-                weight_kg=numbers(p, df, f"{col}_weight").to_numpy(),
+                value_usd=numbers(p, df, f"{col}_dollar", blank_ok=False, **USD).to_numpy(),
+                weight_kg=numbers(p, df, f"{col}_weight", **KG).to_numpy(),
             ))
         out = pd.concat(parts, ignore_index=True)
         out = out.groupby(KEY, as_index=False, dropna=False, sort=False).agg(

@@ -64,10 +64,23 @@ class Layout:
         return set(cls.required) <= set(header)
 
     def read(self) -> pd.DataFrame:
-        """The raw file as text columns (no NA guessing); ``line`` = physical line number."""
-        df = pd.read_csv(self.path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        """The raw file as text columns (no NA guessing); ``line`` = physical line number.
+
+        Line numbers count blank lines and the extra lines of quoted newlines, as an editor
+        shows them (:func:`straits.sources.csvlines.record_lines`).
+        """
+        from straits.sources.csvlines import record_lines, require_utf8
+
+        try:
+            df = pd.read_csv(self.path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            require_utf8(self.path)
+            raise
+        except pd.errors.ParserError as exc:
+            raise InputFileError(self.path, f"not a readable CSV file ({exc})") from None
         df.columns = [c.strip() for c in df.columns]
-        df["line"] = np.arange(2, len(df) + 2)
+        lines = record_lines(self.path)
+        df["line"] = lines if len(lines) == len(df) else np.arange(2, len(df) + 2)
         return df
 
     def parse(self) -> pd.DataFrame:
@@ -136,18 +149,32 @@ def check_columns(path: Path, df: pd.DataFrame, columns: tuple[str, ...]) -> Non
 
 
 def numbers(path: Path, df: pd.DataFrame, column: str, *, blank_ok: bool = True,
-            integer: bool = False) -> pd.Series:
-    """Parse a text column as numbers >= 0; blanks become NaN (or an error)."""
+            integer: bool = False, limit: float | None = None, unit: str = "") -> pd.Series:
+    """Parse a text column as finite numbers >= 0 (and <= ``limit``); blanks become NaN.
+
+    The rule of :mod:`straits.sources.bounds`: ``nan``, ``inf``, ``1e309``, negatives and
+    values above ``limit`` (in ``unit``) are errors naming line, column and value.
+    """
+    from straits.sources import bounds
+
     text = df[column].str.strip().str.replace(",", "", regex=False) if len(df) else df[column]
     values = pd.to_numeric(text, errors="coerce")
     bad = (values.isna() & ((text != "") | (not blank_ok))) | (values < 0) | np.isinf(values)
+    if limit is not None:
+        bad |= values > limit
     if integer:
         bad |= values.notna() & (values != values.round())
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         got = df[column].iloc[i]
         what = "an integer" if integer else "a number"
-        raise InputFileError(path, f"expected {what} >= 0, got {got!r}",
+        try:
+            why = bounds.problem(float(text.iloc[i]), np.inf if limit is None else limit, unit)
+        except ValueError:  # not a number at all
+            why = None
+        detail = f" ({why})" if why and why != "negative" else ""
+        shown = "an empty field" if got.strip() == "" else repr(got)
+        raise InputFileError(path, f"expected {what} >= 0, got {shown}{detail}",
                              line=int(df["line"].iloc[i]), column=column)
     return values
 

@@ -1,10 +1,12 @@
-"""Atomic BACI loads: stream, check, swap, all inside one DuckDB transaction.
+"""BACI loads: stream, check, swap.
 
-The whole ingest (every year of a release, plus its country and product tables) runs in a
-single transaction. Rows are streamed by DuckDB's CSV reader straight into ``flows``; the
-checks then run as a handful of column scans over the new rows; any failure rolls back, so
-the warehouse keeps exactly its previous state. Only when a check fails is the file read a
-second time, single-threaded, to name the first offending line.
+:func:`ingest_baci` runs under the writer (:mod:`straits.warehouse.write`): the whole ingest
+(every year of a release, plus its country and product tables) goes into a copy of the
+warehouse, in one transaction, and the copy replaces the live file only when every check
+passed. Rows are streamed by DuckDB's CSV reader straight into ``flows`` while a thread
+counts the file's lines; the checks (:mod:`straits.warehouse.load_checks`) then run as a
+handful of column scans over the new rows. Only when a check fails is the file read a second
+time, single-threaded, to name the first offending line.
 """
 
 from __future__ import annotations
@@ -21,7 +23,15 @@ from straits.errors import DataQualityWarning, InputFileError
 from straits.reference.lookup import countries as reference_countries
 from straits.reference.lookup import fix_mojibake
 from straits.sources.baci import BaciRelease, check_header
+from straits.sources.csvlines import (
+    MAX_LINE_BYTES,
+    LineCounter,
+    line_at_byte,
+    record_lines,
+    require_utf8,
+)
 from straits.warehouse.backend import sql_literal
+from straits.warehouse.load_checks import CSV_OPTS, check_year
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,12 +39,11 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int, int, int], None]
 """Callback ``(year, rows_loaded, years_done, years_total)``."""
 
-_CSV_OPTS = "header=true, auto_detect=false, delim=',', quote='\"', escape='\"'"
-_RAW_COLUMNS = "{'t':'VARCHAR','i':'VARCHAR','j':'VARCHAR','k':'VARCHAR','v':'VARCHAR','q':'VARCHAR'}"
 _TEXT_K_COLUMNS = "{'t':'INTEGER','i':'INTEGER','j':'INTEGER','k':'VARCHAR','v':'DOUBLE','q':'VARCHAR'}"
 _FAST_COLUMNS = "{'t':'INTEGER','i':'INTEGER','j':'INTEGER','k':'INTEGER','v':'DOUBLE','q':'DOUBLE'}"
-_FLOW_KEY = "(exporter::BIGINT * 1000 + importer) * 1000000 + TRY_CAST(product AS BIGINT)"
-"""One BIGINT per (exporter, importer, product): codes are < 1000 and HS6 < 10^6."""
+_REJECTS = ("store_rejects=true, rejects_table='straits_rejects', "
+            "rejects_scan='straits_reject_scans', rejects_limit=100")
+"""Bad lines are recorded (the first 100: one is enough to name), not fatal to the read."""
 INGEST_MEMORY_LIMIT = "700MB"
 """DuckDB memory cap while ingesting: beyond it DuckDB spills to disk, so peak memory stays
 flat however many years a release holds."""
@@ -126,19 +135,42 @@ def _check_revision(con: duckdb.DuckDBPyConnection, release: BaciRelease) -> Non
     )
 
 
+def _read_table(path: Path, columns: tuple[str, ...]):
+    """A release's reference table as text, with the physical line of each row."""
+    import pandas as pd
+
+    check_header(path, columns)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        require_utf8(path)
+        raise
+    raw.columns = [c.strip() for c in raw.columns]
+    raw["line"] = record_lines(path)
+    return raw
+
+
+def _unique(path: Path, raw, key, column: str) -> None:
+    """Raise at a code listed twice, naming both lines."""
+    dup = key.duplicated()
+    if dup.any():
+        second = int(dup.to_numpy().nonzero()[0][0])
+        first = int((key == key.iloc[second]).to_numpy().nonzero()[0][0])
+        raise InputFileError(path, f"code {key.iloc[second]!r} is listed twice: again on line "
+                             f"{raw['line'].iloc[second]}", line=int(raw["line"].iloc[first]),
+                             column=column)
+
+
 def _load_countries(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    check_header(path, ("country_code", "country_name", "country_iso2", "country_iso3"))
-    raw = con.execute(
-        f"SELECT * FROM read_csv({sql_literal(str(path))}, header=true, all_varchar=true)"
-    ).df()
-    bad = raw[~raw["country_code"].str.strip().str.fullmatch(r"\d+")]
-    if len(bad):
-        line = int(bad.index[0]) + 2
-        raise InputFileError(
-            path, f"expected a numeric code, got {bad.iloc[0]['country_code']!r}",
-            line=line, column="country_code",
-        )
-    raw["code"] = raw["country_code"].str.strip().astype(int)
+    raw = _read_table(path, ("country_code", "country_name", "country_iso2", "country_iso3"))
+    code = raw["country_code"].str.strip()
+    bad = ~code.str.fullmatch(r"\d{1,4}")
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise InputFileError(path, f"expected a numeric code, got {raw['country_code'].iloc[i]!r}",
+                             line=int(raw["line"].iloc[i]), column="country_code")
+    raw["code"] = code.astype(int)
+    _unique(path, raw, raw["code"], "country_code")
     ref = reference_countries().set_index("code")
     names = raw["country_name"].map(fix_mojibake)
     repaired = int((names != raw["country_name"]).sum())
@@ -149,12 +181,13 @@ def _load_countries(con: duckdb.DuckDBPyConnection, path: Path) -> None:
             DataQualityWarning,
             stacklevel=4,
         )
-    iso3 = raw["code"].map(ref["iso3"]).fillna(raw["country_iso3"].fillna(""))
-    iso2 = raw["code"].map(ref["iso2"]).fillna(raw["country_iso2"].fillna(""))
+    blank = raw["country_iso3"].replace("", None)
+    iso3 = raw["code"].map(ref["iso3"]).fillna(blank).fillna("")
+    iso2 = raw["code"].map(ref["iso2"]).fillna(raw["country_iso2"].replace("", None)).fillna("")
     current = raw["code"].map(ref["current"]).fillna(True).astype(bool)
     display = raw["code"].map(ref["name"]).fillna(names)
     table = raw.assign(
-        iso3=iso3, iso2=iso2, name=display, baci_iso3=raw["country_iso3"], current=current
+        iso3=iso3, iso2=iso2, name=display, baci_iso3=blank, current=current
     )[["code", "iso3", "iso2", "name", "baci_iso3", "current"]]
     con.register("_straits_countries", table)
     con.execute("INSERT OR REPLACE INTO countries SELECT * FROM _straits_countries")
@@ -163,122 +196,102 @@ def _load_countries(con: duckdb.DuckDBPyConnection, path: Path) -> None:
 
 def _load_products(con: duckdb.DuckDBPyConnection, release: BaciRelease) -> None:
     path = release.product_file
-    check_header(path, ("code", "description"))
+    raw = _read_table(path, ("code", "description"))
+    code = raw["code"].str.strip()
+    bad = ~code.str.fullmatch(r"\d{1,6}")
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise InputFileError(path, f"expected an HS6 code of up to six digits, got "
+                             f"{raw['code'].iloc[i]!r}", line=int(raw["line"].iloc[i]),
+                             column="code")
+    raw["product"] = code.str.zfill(6)  # lost leading zeros restored
+    _unique(path, raw, raw["product"], "code")
+    table = raw.assign(hs=release.hs)[["product", "description", "hs"]]
     con.execute("DELETE FROM products")
-    con.execute(
-        f"""INSERT INTO products
-        SELECT lpad(trim(code), 6, '0'), description, {sql_literal(release.hs)}
-        FROM read_csv({sql_literal(str(path))}, header=true, all_varchar=true)"""
-    )
-    bad = con.execute(
-        "SELECT product FROM products WHERE NOT regexp_full_match(product, '[0-9]{6}') LIMIT 1"
-    ).fetchone()
-    if bad:
-        raise InputFileError(path, f"expected a 6-digit HS code, got {bad[0]!r}", column="code")
+    con.register("_straits_products", table)
+    con.execute("INSERT INTO products SELECT * FROM _straits_products")
+    con.unregister("_straits_products")
 
 
 def _load_year(con: duckdb.DuckDBPyConnection, release: BaciRelease, year: int, path: Path,
                allow_empty: bool = False) -> dict:
     src = sql_literal(str(path))
-    con.execute("DELETE FROM flows WHERE year = ?", [year])
+    y = int(year)
+    con.execute("DELETE FROM flows WHERE year = ?", [y])
+    counter = LineCounter(path)
+    counter.start()
     # Fast path: every column typed by the CSV reader. Files with padded "  NA" quantities or
     # other oddities produce rejects; those years are re-read on the text path below, which
-    # tolerates padding and reports genuine errors with their line and column.
-    inserted = con.execute(
-        f"""INSERT INTO flows
-        SELECT t, i, j,
-               CASE WHEN k BETWEEN 100000 AND 999999 THEN k::VARCHAR
-                    WHEN k BETWEEN 10000 AND 99999 THEN '0' || k::VARCHAR  -- lost leading zero
-                    WHEN k BETWEEN 0 AND 9999 THEN lpad(k::VARCHAR, 6, '0')
-                    ELSE k::VARCHAR END, v, q
-        FROM read_csv({src}, {_CSV_OPTS}, columns={_FAST_COLUMNS}, nullstr=['', 'NA'],
-                      store_rejects=true, rejects_table='straits_rejects',
-                      rejects_scan='straits_reject_scans')"""
-    ).fetchone()[0]
-    if con.execute("SELECT count(*) FROM straits_rejects").fetchone()[0]:
-        con.execute("DELETE FROM flows WHERE year = ?", [year])
-        con.execute("DELETE FROM straits_rejects")
-        inserted = _insert_text_path(con, src, path)
-    rows, value = _check_year(con, release, year, path, inserted)
+    # tolerates padding and reports genuine errors with their line and column. Sentinels
+    # (year -1, code -1, NaN value) carry a wrong year, an empty code or value into the checks,
+    # which name its line; the NOT NULL columns never see a NULL.
+    try:
+        inserted = con.execute(
+            f"""INSERT INTO flows
+            SELECT CASE WHEN t = {y} THEN t ELSE -1 END, coalesce(i, -1), coalesce(j, -1),
+                   coalesce(CASE WHEN k BETWEEN 100000 AND 999999 THEN k::VARCHAR
+                                 WHEN k BETWEEN 10000 AND 99999 THEN '0' || k::VARCHAR  -- lost zero
+                                 WHEN k BETWEEN 0 AND 9999 THEN lpad(k::VARCHAR, 6, '0')
+                                 ELSE k::VARCHAR END, ''),
+                   coalesce(v, 'NaN'::DOUBLE), q
+            FROM read_csv({src}, {CSV_OPTS}, columns={_FAST_COLUMNS}, nullstr=['', 'NA'],
+                          {_REJECTS})"""
+        ).fetchone()[0]
+        if con.execute("SELECT count(*) FROM straits_rejects").fetchone()[0]:
+            con.execute("DELETE FROM flows WHERE year = ?", [y])
+            con.execute("DELETE FROM straits_rejects")
+            inserted = _insert_text_path(con, src, path, y)
+    finally:
+        count = counter.result()
+    rows, value = check_year(con, release, y, path, inserted, count, allow_empty=allow_empty)
     summary = {
-        "year": year, "rows": rows, "value_kusd": value, "source": path.name,
+        "year": y, "rows": rows, "value_kusd": value, "source": path.name,
         "hs": release.hs, "release": release.release,
     }
     _record(con, release, summary, path)
     return summary
 
 
-def _check_year(
-    con: duckdb.DuckDBPyConnection, release: BaciRelease, year: int, path: Path, inserted: int
-) -> tuple[int, float]:
-    """Check the rows just loaded for ``year``; return (rows, value_kusd) or raise at a line."""
-    # Two scans check everything (run apart, they are faster than one query with a window).
-    stats = con.execute(
-        """SELECT count(*), sum(value_kusd),
-                  count(*) FILTER (WHERE value_kusd < 0 OR isnan(value_kusd)),
-                  count(*) FILTER (WHERE quantity_t < 0 OR isnan(quantity_t)),
-                  count(*) FILTER (WHERE exporter NOT IN (SELECT code FROM countries)
-                                      OR importer NOT IN (SELECT code FROM countries)),
-                  count(*) FILTER (WHERE product NOT IN (SELECT product FROM products))
-           FROM flows WHERE year = $y""",
-        {"y": year},
-    ).fetchone()
-    rows, value, bad_v, bad_q, bad_c, bad_p = stats
-    # Duplicates: CEPII writes each year sorted by (i, j, k); keys strictly increasing in scan
-    # order are all distinct, so the costly exact distinct count runs only for unsorted files.
-    unsorted = con.execute(
-        f"""SELECT count(*) FILTER (WHERE key <= prev)
-            FROM (SELECT key, lag(key) OVER () AS prev
-                  FROM (SELECT {_FLOW_KEY} AS key FROM flows WHERE year = $y))""",
-        {"y": year},
-    ).fetchone()[0]
-    if rows != inserted:  # rows whose t is not the file's year went elsewhere
-        _fail(path, "t", f"expected the file name's year {year}", f"trim(t) <> '{year}'")
-    if bad_v:
-        _fail(path, "v", "expected a number >= 0", "TRY_CAST(trim(v) AS DOUBLE) < 0")
-    if bad_q:
-        _fail(path, "q", "expected a number >= 0, empty or NA",
-              "trim(q) NOT IN ('', 'NA') AND coalesce(TRY_CAST(trim(q) AS DOUBLE), -1) < 0")
-    if bad_c:
-        for col in ("i", "j"):
-            _fail(path, col, f"expected a code listed in {release.country_file.name}",
-                  f"TRY_CAST(trim({col}) AS INTEGER) NOT IN (SELECT code FROM countries)",
-                  con=con, optional=True)
-    if bad_p:
-        _fail(path, "k", "expected an HS6 code of up to six digits",
-              "NOT regexp_full_match(trim(k), '[0-9]{1,6}')", optional=True)
-        _fail(path, "k",
-              f"expected a code listed in {release.product_file.name} "
-              f"(is the file really {release.hs}?)",
-              "lpad(trim(k), 6, '0') NOT IN (SELECT product FROM products)", con=con)
-    if unsorted and con.execute(
-        f"SELECT count(*) - count(DISTINCT {_FLOW_KEY}) FROM flows WHERE year = $y", {"y": year}
-    ).fetchone()[0]:
-        _fail_duplicate(path)
-    return int(rows), float(value or 0.0)
-
-
-def _insert_text_path(con: duckdb.DuckDBPyConnection, src: str, path: Path) -> int:
+def _insert_text_path(con: duckdb.DuckDBPyConnection, src: str, path: Path, year: int) -> int:
     """Slow, tolerant read: k and q as text, trimmed, then cast; errors name line and column."""
     inserted = con.execute(
         f"""INSERT INTO flows
-        SELECT t, i, j, CASE WHEN length(trim(k)) <= 6 THEN lpad(trim(k), 6, '0') ELSE trim(k) END, v,
+        SELECT CASE WHEN t = {year} THEN t ELSE -1 END, coalesce(i, -1), coalesce(j, -1),
+               CASE WHEN length(trim(k)) <= 6 THEN lpad(trim(k), 6, '0')
+                    ELSE coalesce(trim(k), '') END,
+               coalesce(v, 'NaN'::DOUBLE),
                CASE WHEN q IS NULL OR trim(q) IN ('', 'NA') THEN NULL
                     ELSE coalesce(TRY_CAST(trim(q) AS DOUBLE), 'NaN'::DOUBLE) END
-        FROM read_csv({src}, {_CSV_OPTS}, columns={_TEXT_K_COLUMNS},
-                      nullstr=['', 'NA'], store_rejects=true,
-                      rejects_table='straits_rejects', rejects_scan='straits_reject_scans')"""
+        FROM read_csv({src}, {CSV_OPTS}, columns={_TEXT_K_COLUMNS},
+                      nullstr=['', 'NA'], {_REJECTS})"""
     ).fetchone()[0]
-    reject = con.execute(
-        "SELECT line, column_name, csv_line, error_message FROM straits_rejects "
-        "ORDER BY line LIMIT 1"
-    ).fetchone()
+    reject = con.execute(  # the first bad line; of its errors, the one that explains the rest
+        """SELECT coalesce(byte_position, line_byte_position), column_name, left(csv_line, 200),
+                  error_type, left(error_message, 300)
+           FROM straits_rejects
+           ORDER BY line_byte_position,
+                    CASE error_type WHEN 'LINE SIZE OVER MAXIMUM' THEN 0
+                                    WHEN 'INVALID ENCODING' THEN 1 WHEN 'INVALID UNICODE' THEN 1
+                                    WHEN 'TOO MANY COLUMNS' THEN 2 WHEN 'MISSING COLUMNS' THEN 2
+                                    ELSE 3 END, column_idx
+           LIMIT 1""").fetchone()
     if reject:
-        line, column, text, message = reject
-        raise InputFileError(
-            path, f"expected a number, got {_field(text, column)!r}"
-            if column in ("t", "i", "j", "v") else message, line=int(line), column=column,
-        )
+        position, column, text, kind, message = reject
+        # the field's byte position: DuckDB's line numbers are off after a quoted newline,
+        # its line start after blank lines
+        line = line_at_byte(path, position)
+        if kind == "LINE SIZE OVER MAXIMUM":
+            raise InputFileError(path, f"line longer than {MAX_LINE_BYTES:,} bytes ({message})",
+                                 line=line)
+        if kind == "CAST" and column in ("t", "i", "j", "v"):
+            raise InputFileError(path, f"expected a number, got {_field(text, column)!r}",
+                                 line=line, column=column)
+        if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
+            raise InputFileError(path, f"expected 6 comma-separated fields ({message})",
+                                 line=line)
+        if "UNICODE" in str(kind).upper() or "ENCODING" in str(kind).upper():
+            require_utf8(path)
+        raise InputFileError(path, str(message), line=line, column=column)
     return int(inserted)
 
 
@@ -305,51 +318,3 @@ def _field(csv_line: str, column: str) -> str:
     parts = csv_line.split(",")
     idx = "tijkvq".find(column)
     return parts[idx].strip() if 0 <= idx < len(parts) else csv_line
-
-
-def _locate(path: Path, predicate: str, con: duckdb.DuckDBPyConnection | None = None):
-    """First line (1-based, header = line 1) of ``path`` where ``predicate`` holds."""
-    src = sql_literal(str(path))
-    query = f"""SELECT line, t, i, j, k, v, q FROM (
-            SELECT row_number() OVER () + 1 AS line, *
-            FROM read_csv({src}, {_CSV_OPTS}, columns={_RAW_COLUMNS}, parallel=false))
-        WHERE {predicate} ORDER BY line LIMIT 1"""
-    if con is None:
-        with duckdb.connect() as scratch:
-            scratch.execute("SET threads = 1")
-            return scratch.execute(query).fetchone()
-    return con.execute(query).fetchone()
-
-
-def _fail(path: Path, column: str, expectation: str, predicate: str, *,
-          con: duckdb.DuckDBPyConnection | None = None, optional: bool = False) -> None:
-    hit = _locate(path, predicate, con)
-    if hit is None:
-        if optional:
-            return
-        raise InputFileError(path, expectation, column=column)
-    line, *fields = hit
-    value = dict(zip("tijkvq", fields, strict=True))[column]
-    raise InputFileError(path, f"{expectation}, got {value!r}", line=int(line), column=column)
-
-
-def _fail_duplicate(path: Path) -> None:
-    src = sql_literal(str(path))
-    with duckdb.connect() as scratch:
-        scratch.execute("SET threads = 1")
-        hit = scratch.execute(
-            f"""SELECT min(line), max(line), any_value(t), any_value(i), any_value(j),
-                       any_value(k)
-            FROM (SELECT row_number() OVER () + 1 AS line, trim(t) AS t,
-                         TRY_CAST(trim(i) AS INTEGER) AS i, TRY_CAST(trim(j) AS INTEGER) AS j,
-                         lpad(trim(k), 6, '0') AS k
-                  FROM read_csv({src}, {_CSV_OPTS}, columns={_RAW_COLUMNS}, parallel=false))
-            GROUP BY t, i, j, k HAVING count(*) > 1 ORDER BY min(line) LIMIT 1"""
-        ).fetchone()
-    first, second, t, i, j, k = hit
-    raise InputFileError(
-        path,
-        f"duplicate flow (t={t}, i={i}, j={j}, k={k}): also on line {first}",
-        line=int(second), column="t,i,j,k",
-    )
-

@@ -74,6 +74,8 @@ def prepare_reporter_file(path: Path) -> tuple[pd.DataFrame, dict]:
     check_table(path, df)
     if df.empty:
         raise InputFileError(path, "no import or export rows at HS6 or finer level to load")
+    if not np.isfinite(df["value_usd"].sum()):  # each row is bounded; the total must be too
+        raise InputFileError(path, "the rows' values add up to a total that is not finite")
     table = df.drop(columns="line").assign(source=path.name, dataset=layout.dataset)[COLUMNS]
     period = table["year"].astype(str) + np.where(
         table["month"].isna(), "", "-" + table["month"].astype("string").str.zfill(2))
