@@ -25,7 +25,9 @@ def serve(
     import uvicorn
 
     from straits.api.app import create_app
+    from straits.session import Session
 
+    Session(db, read_only=True).close()  # a bad --db is one error now, not one per request
     typer.echo(f"Straits dashboard on http://{host}:{port}/ (API docs: /docs)", err=True)
     if workers == 1:
         uvicorn.run(create_app(db, hosts=allow_host or ()), host=host, port=port,
