@@ -45,24 +45,36 @@ def leaf_commands():
 COMMANDS = leaf_commands()
 
 
-def argv(path: tuple[str, ...], command, tmp: Path, db: Path | None) -> list[str]:
+def argv(path: tuple[str, ...], command, tmp: Path, db: Path | None,
+         given: dict[str, str] | None = None) -> list[str]:
+    """The command line of ``path``: sample values for what it requires, ``given`` on top.
+
+    An optional positional argument is filled in when it or a later one is given (``report
+    KOR Narnia`` needs its ``a``); files go under ``tmp``, URLs to a closed loopback port.
+    """
+    given = given or {}
     args, opts = list(path), []
     names = {p.name for p in command.params}
+    positional = [p.name for p in command.params if p.param_type_name == "argument"]
+    wanted = {n for i, n in enumerate(positional) if set(positional[i:]) & set(given)}
     for p in command.params:
-        if not p.required:
+        if p.name in given:
+            value = given[p.name]
+        elif p.required or p.name in wanted:
+            value = str(tmp / "input.csv") if p.name == "path" else SAMPLE[p.name]
+        else:
             continue
-        value = str(tmp / "input.csv") if p.name == "path" else SAMPLE[p.name]
         if p.param_type_name == "argument":
             args.append(value)
         else:
             opts += [p.opts[0], value]
-    if "db" in names and db is not None:
-        opts += ["--db", str(db)]
-    if "base_url" in names:
-        opts += ["--base-url", "http://127.0.0.1:9"]  # loopback, closed: no network, ever
-    for name, value in (("dest", tmp / "dl"), ("alerts", tmp / "alerts"),
-                        ("out", tmp / "out.html")):  # nothing lands in the working folder
-        if name in names:
+    out = tmp / ("out.html" if path == ("report",) else "out.csv")
+    fixed = (("db", db), ("base_url", "http://127.0.0.1:9"),  # closed: no network, ever
+             ("retries", "0"),  # the closed port fails at once, not after a minute of backoff
+             ("dest", tmp / "dl"), ("alerts", tmp / "alerts"),
+             ("out", out))  # nothing lands in the working folder
+    for name, value in fixed:
+        if name in names and name not in given and value is not None:
             opts += [next(p.opts[0] for p in command.params if p.name == name), str(value)]
     return args + opts
 
@@ -192,3 +204,71 @@ def test_internal_errors_are_one_line_not_a_traceback(monkeypatch):
     monkeypatch.setenv("STRAITS_DEBUG", "1")
     result = CliRunner().invoke(app, ["country", "KOR"])
     assert isinstance(result.exception, ZeroDivisionError)  # the traceback, on request
+
+
+ECONOMIES = ("a", "b", "importer", "exporter", "country", "reporter", "partner", "supplier",
+             "customer", "third", "on", "also_restricting")
+PRODUCTS = ("product", "products")
+BAD_ARGUMENTS = {  # class of bad input -> parameter -> value
+    "wrong name": {**dict.fromkeys(ECONOMIES, "Narnia"), **dict.fromkeys(PRODUCTS, "zz9999"),
+                   "query": "Narnia", "year": "1800", "input_id": "N999", "sector": "c999",
+                   "preset": "no-such-event", "lang": "xx"},
+    "empty value": {**dict.fromkeys((*ECONOMIES, *PRODUCTS), ""), "query": "",
+                    "input_id": "", "sector": ""},
+    "duplicate items": {**dict.fromkeys(ECONOMIES, "KOR,KOR"),
+                        **dict.fromkeys(PRODUCTS, "811292,811292"), "year": "2024,2024"},
+    "unwritable --out": {"out": "/proc/straits/out.csv"},  # /proc takes no new folder, even as root
+    "nonexistent path": {"path": "/nonexistent/dir/input.csv",
+                         "watchlist": "/nonexistent/dir/watchlist.toml"},
+}
+SEARCHES = {("country",), ("product",), ("watchlist",)}
+"""Look-ups whose answer to a name they cannot match is "no match" (exit 0), not an error."""
+
+
+@pytest.mark.parametrize("kind", list(BAD_ARGUMENTS))
+def test_every_command_with_bad_arguments(session, tmp_path, kind):
+    """Each command x each parameter of a class: exit 2 and an error, never a traceback.
+
+    A list of economies or products counts each once (``KOR,KOR`` is ``KOR``: the order and
+    repetition invariance the engines are tested for), so a duplicate may also answer (exit
+    0); a one-economy parameter refuses a list (exit 2).
+    """
+    (tmp_path / "input.csv").write_text("t,i,j,k,v,q\n")
+    problems, ran = [], 0
+    for path, command in COMMANDS:
+        if path in NO_SERVER:
+            continue
+        names = {p.name for p in command.params}
+        for name, value in BAD_ARGUMENTS[kind].items():
+            if name not in names:
+                continue
+            args = argv(path, command, tmp_path, None, {name: value})
+            result, text = invoke(args, {"STRAITS_DB": None})
+            ran += 1
+            escaped = result.exception is not None and not isinstance(result.exception,
+                                                                      SystemExit)
+            ok = {0, 2} if kind == "duplicate items" or path in SEARCHES else {2}
+            if escaped or "Traceback" in text or result.exit_code not in ok \
+                    or (result.exit_code == 2 and "Error" not in text):
+                problems.append(f"{' '.join(args)}: exit {result.exit_code}, "
+                                f"{type(result.exception).__name__}: {text.strip()[-300:]}")
+    assert ran >= (3 if kind == "nonexistent path" else 20), ran
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(("args", "code", "says"), [
+    (["mutual", "KOR", "KOR"], 2, "must name different economies"),
+    (["flows", "--db", "/nonexistent/dir/x.duckdb"], 2, "/nonexistent/dir/x.duckdb"),
+    (["flows", "--product", "gallium", "--year", "2024", "--limit", "3"], 0, "811292"),
+    (["country", "Corea"], 0, "KOR"),
+    (["shock", "--exporter", "CHN", "--importer", "KOR,KOR", "--products", "811292"], 0,
+     "811292"),
+    (["shock", "--exporter", "CHN", "--importer", "KOR,CHN", "--products", "811292"], 2,
+     "different economies"),
+])
+def test_named_cases_are_clean(session, args, code, says):
+    result, text = invoke([*args, "--format", "csv"] if code == 0 else args, {"STRAITS_DB": None})
+    assert result.exit_code == code and "Traceback" not in text, text
+    assert says in text
+    if code == 2:
+        assert [line for line in text.splitlines() if line.strip()][-1].startswith("Error: ")
