@@ -266,3 +266,19 @@ def test_piped_commands_write_one_complete_csv(session):
     subs = json.loads(table.loc[table["importer"] == "KOR", "top_substitutes"].iloc[0])
     assert [x["supplier"] for x in subs] == ["DEU", "USA", "SGP"]
     assert sum(x["value_kusd"] for x in subs) <= table["covered_kusd"].iloc[0] + 1e-6
+
+
+def test_warnings_read_as_one_line_without_a_source_location(capsys):
+    """The console entry point shows a data-quality warning as one line naming the file."""
+    import warnings
+
+    from straits.cli.app import _warning_line
+    from straits.errors import DataQualityWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.showwarning = _warning_line
+        warnings.warn("country_codes_V202601.csv: 4 country names repaired", DataQualityWarning,
+                      stacklevel=1)
+    err = capsys.readouterr().err
+    assert err == "Data quality: country_codes_V202601.csv: 4 country names repaired\n"

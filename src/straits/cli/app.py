@@ -57,8 +57,18 @@ for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)
 
 
+def _warning_line(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning reads as one line naming what it is about, not the source line that raised it."""
+    name = getattr(category, "__name__", "Warning")
+    label = "Data quality" if name == "DataQualityWarning" else "Warning"
+    (file or sys.stderr).write(f"{label}: {message}\n")
+
+
 def main() -> None:
     """Run the CLI (console-script entry point): builds only the command it runs."""
+    import warnings
+
+    warnings.showwarning = _warning_line
     words = [a for a in sys.argv[1:] if not a.startswith("-")]
     if words and sys.argv[1] == words[0]:
         app.only(words[0])
