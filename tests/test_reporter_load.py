@@ -119,13 +119,13 @@ def test_ingest_api_layout_and_replace(tmp_path):
     assert pd.isna(df["month"].iloc[0]) and df["month"].iloc[1] == 7
 
 
-def test_duplicate_annual_rows_name_the_first_line(tmp_path):
+def test_duplicate_annual_rows_name_the_first_two_lines(tmp_path):
     f = tmp_path / "dup.csv"
     row = "A,2023,52,2023,KOR,X,USA,842,010121,7\n"
     f.write_text("freqCode,refYear,refMonth,period,reporterISO,flowCode,partnerISO,partnerCode,"
                  "cmdCode,primaryValue\n" + row + row)
     with straits.open(tmp_path / "d.duckdb") as s:
-        with pytest.raises(InputFileError, match="dup.csv line 3: duplicate .* also on line 2$"):
+        with pytest.raises(InputFileError, match="dup.csv line 2: duplicate .* listed again on line 3$"):
             s.ingest(f)
 
 
@@ -137,7 +137,7 @@ GOOD = "2811111000,Japan,2019,7,0,0,961061,529850\n"
     (GOOD + "2811111000,Japan,2019,13,0,0,5,5\n", "line 3, column Month", "1-12"),
     (GOOD + "2811111000,Japan,2019,8,0,0,-5,5\n", "line 3, column Import_dollar", ">= 0"),
     (GOOD + "2811111000,Atlantis,2019,8,0,0,5,5\n", "line 3, column Country", "Atlantis"),
-    (GOOD + "2811111000,Japan,2019,7,0,0,5,5\n", "line 3", "duplicate"),
+    (GOOD + "2811111000,Japan,2019,7,0,0,5,5\n", "line 2", "listed again on line 3"),
     (GOOD + "28111X,Japan,2019,8,0,0,5,5\n", "line 3, column Item", "10-digit"),
 ])
 def test_bad_customs_rows_store_nothing(tmp_path, body, where, message):

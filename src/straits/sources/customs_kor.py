@@ -34,14 +34,14 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from straits.errors import DataQualityWarning, InputFileError
+from straits.errors import DataQualityWarning
 from straits.sources.bounds import KG, USD
 from straits.sources.detect import (
     Layout,
     check_columns,
     check_range,
+    check_unique,
     finish,
-    first_duplicate,
     hs_digits,
     map_countries,
     numbers,
@@ -78,11 +78,8 @@ class KoreaCustomsMonthly(Layout):
         code = hs_digits(p, df, "Item", level=10)
         raw_key = pd.DataFrame({"c": code, "n": df["Country"].str.strip(), "y": year,
                                 "m": month})
-        dup = first_duplicate(raw_key, df["line"])
-        if dup:  # the same spelling twice is an error; two spellings are summed
-            i, first = dup
-            raise InputFileError(p, f"duplicate row (item, country, year, month): also on "
-                                 f"line {first}", line=int(df["line"].iloc[i]))
+        # the same spelling twice is an error; two spellings are summed
+        check_unique(p, raw_key, df["line"], lambda i: "duplicate row (item, country, year, month)")
         partner = map_countries(p, df, "Country")
         base = pd.DataFrame({
             "reporter": "KOR", "partner": partner, "year": year, "month": month,

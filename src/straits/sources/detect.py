@@ -16,6 +16,7 @@ first source row, for error messages).
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -201,6 +202,20 @@ def first_duplicate(keys: pd.DataFrame, lines: pd.Series) -> tuple[int, int] | N
     i = int(np.flatnonzero(dup.to_numpy())[0])
     group = keys.groupby(list(keys.columns), dropna=False, sort=False).ngroup().to_numpy()
     return i, int(np.asarray(lines)[group == group[i]].min())
+
+
+def check_unique(path: Path, keys: pd.DataFrame, lines: pd.Series,
+                 describe: Callable[[int], str], column: str | None = None) -> None:
+    """Raise at the first row listed twice, at its first copy, naming the line of the second.
+
+    ``describe(i)`` words the repeated row at position ``i``; one message form on every path
+    (BACI year files name their duplicates the same way: ``listed again on line N``).
+    """
+    dup = first_duplicate(keys, lines)
+    if dup:
+        i, first = dup
+        raise InputFileError(path, f"{describe(i)}: listed again on line "
+                             f"{int(np.asarray(lines)[i])}", line=first, column=column)
 
 
 def map_countries(path: Path, df: pd.DataFrame, column: str,

@@ -152,13 +152,10 @@ def _read_table(path: Path, columns: tuple[str, ...]):
 
 def _unique(path: Path, raw, key, column: str) -> None:
     """Raise at a code listed twice, naming both lines."""
-    dup = key.duplicated()
-    if dup.any():
-        second = int(dup.to_numpy().nonzero()[0][0])
-        first = int((key == key.iloc[second]).to_numpy().nonzero()[0][0])
-        raise InputFileError(path, f"code {key.iloc[second]!r} is listed twice: again on line "
-                             f"{raw['line'].iloc[second]}", line=int(raw["line"].iloc[first]),
-                             column=column)
+    from straits.sources.detect import check_unique
+
+    check_unique(path, key.to_frame(), raw["line"],
+                 lambda i: f"code {key.iloc[i]!r} is listed twice", column=column)
 
 
 def _load_countries(con: duckdb.DuckDBPyConnection, path: Path) -> None:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from straits.errors import InputFileError
-from straits.sources.detect import first_duplicate, require_layout
+from straits.sources.detect import check_unique, require_layout
 from straits.warehouse.backend import sql_literal
 
 KEY = ["reporter", "partner", "flow", "year", "month", "classification", "code"]
@@ -131,15 +131,12 @@ def check_table(path: Path, df: pd.DataFrame) -> None:
 
 
 def _check_duplicates(path: Path, df: pd.DataFrame) -> None:
-    dup = first_duplicate(df[KEY], df["line"])
-    if dup:
-        i, first = dup
+    def describe(i: int) -> str:
         row = df.iloc[i]
-        raise InputFileError(
-            path, f"duplicate row ({row['flow']} {row['partner']} {row['code']} "
-            f"{row['year']}-{row['month']}): also on line {first}",
-            line=int(row["line"]),
-        )
+        return (f"duplicate row ({row['flow']} {row['partner']} {row['code']} "
+                f"{row['year']}-{row['month']})")
+
+    check_unique(path, df[KEY], df["line"], describe)
 
 
 def load_embedded(con: duckdb.DuckDBPyConnection, folder: Path) -> pd.DataFrame:
