@@ -140,6 +140,25 @@ def test_extraction_happens_beside_the_warehouse(loaded, tmp_path):
     assert not [p for p in db.parent.iterdir() if p.name.endswith(".extract")]
 
 
+def test_zip_members_cannot_escape_the_extraction_folder(loaded, tmp_path):
+    # members named ../../x and /abs/x: flattened to their file names inside the folder
+    db, rel = loaded
+    z = tmp_path / "z" / "BACI_HS17_V202601.zip"
+    z.parent.mkdir()
+    names = sorted(f.name for f in rel.iterdir())
+    with zipfile.ZipFile(z, "w") as zf:
+        for i, name in enumerate(names):
+            arc = ("../../" if i % 2 else str(tmp_path / "abs") + "/") + name
+            zf.writestr(zipfile.ZipInfo(arc), (rel / name).read_bytes())
+    assert any(n.startswith("../../") for n in zipfile.ZipFile(z).namelist())
+    before = fingerprint(db)
+    with straits.open(db) as s, pytest.warns(DataQualityWarning):
+        s.ingest(z)
+    assert fingerprint(db)["years"] == before["years"]  # the same release, loaded again
+    for outside in (tmp_path.parent, tmp_path.parent.parent, tmp_path / "abs"):
+        assert not any((outside / n).exists() for n in names), outside
+
+
 # -- §2 one finiteness rule -----------------------------------------------------------------
 
 @pytest.mark.parametrize(("v", "why"), [
