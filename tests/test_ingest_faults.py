@@ -61,6 +61,21 @@ def write_year(rel: Path, body: str | bytes) -> None:
     path.write_bytes(body)
 
 
+def zip_release(rel: Path, tmp_path: Path, extra: dict[str, bytes] | None = None, *,
+                prefix=lambda i: "") -> Path:
+    """The release folder ``rel`` as a zip (deflated), member ``i`` named ``prefix(i)`` +
+    its file name, plus ``extra`` members."""
+    z = tmp_path / "z" / "BACI_HS17_V202601.zip"
+    z.parent.mkdir()
+    with zipfile.ZipFile(z, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for i, f in enumerate(sorted(rel.iterdir())):
+            zf.writestr(zipfile.ZipInfo(prefix(i) + f.name), f.read_bytes(),
+                        compress_type=zipfile.ZIP_DEFLATED)
+        for name, data in (extra or {}).items():
+            zf.writestr(name, data)
+    return z
+
+
 # -- §1 silent data loss --------------------------------------------------------------------
 
 def test_header_only_year_is_an_error_unless_allowed(loaded):
@@ -78,12 +93,7 @@ def test_header_only_year_is_an_error_unless_allowed(loaded):
 
 def test_zip_members_sharing_a_basename_are_named(loaded, tmp_path):
     db, rel = loaded
-    z = tmp_path / "z" / "BACI_HS17_V202601.zip"
-    z.parent.mkdir()
-    with zipfile.ZipFile(z, "w") as zf:
-        for f in sorted(rel.iterdir()):
-            zf.write(f, f.name)
-        zf.writestr("junk/" + Y24.replace("2024", "2023"), HEADER)
+    z = zip_release(rel, tmp_path, {"junk/" + Y24.replace("2024", "2023"): HEADER.encode()})
     err = rejected(db, z, match="same file name", line=None)
     assert "'BACI_HS17_Y2023_V202601.csv'" in str(err) and "'junk/BACI_HS17_Y2023" in str(err)
 
@@ -93,11 +103,7 @@ def test_long_line_without_newline_in_a_zip(loaded, tmp_path):
     # is past DuckDB's 32 MB read buffer, where its reader drops a line without a reject.
     db, rel = loaded
     write_year(rel, HEADER.encode() + b"9" * 45_000_000)
-    z = tmp_path / "z" / "BACI_HS17_V202601.zip"
-    z.parent.mkdir()
-    with zipfile.ZipFile(z, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for f in sorted(rel.iterdir()):
-            zf.write(f, f.name)
+    z = zip_release(rel, tmp_path)
     rejected(db, z, match="longer than 2,000,000 bytes", line=2)
 
 
@@ -111,12 +117,8 @@ def test_garbage_line_mid_file_is_named(loaded, size):
 
 def test_zip_bomb_stops_before_filling_the_disk(loaded, tmp_path, monkeypatch):
     db, rel = loaded
-    z = tmp_path / "z" / "BACI_HS17_V202601.zip"
-    z.parent.mkdir()
-    with zipfile.ZipFile(z, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for f in sorted(rel.iterdir()):
-            zf.write(f, f.name)
-        zf.writestr("padding.csv", b"0" * 30_000_000)  # 30 MB of zeros: 30 KB compressed
+    # 30 MB of zeros: 30 KB compressed
+    z = zip_release(rel, tmp_path, {"padding.csv": b"0" * 30_000_000})
     monkeypatch.setattr(baci_mod, "EXTRACT_LIMIT_BYTES", 20_000_000)
     err = rejected(db, z, match="zip bomb", line=None)
     assert "30.0 MB" in str(err) and "limit of 20.0 MB" in str(err)
@@ -124,11 +126,7 @@ def test_zip_bomb_stops_before_filling_the_disk(loaded, tmp_path, monkeypatch):
 
 def test_extraction_happens_beside_the_warehouse(loaded, tmp_path):
     db, rel = loaded
-    z = tmp_path / "z" / "BACI_HS17_V202601.zip"
-    z.parent.mkdir()
-    with zipfile.ZipFile(z, "w") as zf:
-        for f in sorted(rel.iterdir()):
-            zf.write(f, f.name)
+    z = zip_release(rel, tmp_path)
     seen = []
 
     def progress(year, rows, done, total):
@@ -143,13 +141,9 @@ def test_extraction_happens_beside_the_warehouse(loaded, tmp_path):
 def test_zip_members_cannot_escape_the_extraction_folder(loaded, tmp_path):
     # members named ../../x and /abs/x: flattened to their file names inside the folder
     db, rel = loaded
-    z = tmp_path / "z" / "BACI_HS17_V202601.zip"
-    z.parent.mkdir()
     names = sorted(f.name for f in rel.iterdir())
-    with zipfile.ZipFile(z, "w") as zf:
-        for i, name in enumerate(names):
-            arc = ("../../" if i % 2 else str(tmp_path / "abs") + "/") + name
-            zf.writestr(zipfile.ZipInfo(arc), (rel / name).read_bytes())
+    z = zip_release(rel, tmp_path,
+                    prefix=lambda i: "../../" if i % 2 else str(tmp_path / "abs") + "/")
     assert any(n.startswith("../../") for n in zipfile.ZipFile(z).namelist())
     before = fingerprint(db)
     with straits.open(db) as s, pytest.warns(DataQualityWarning):
@@ -222,30 +216,25 @@ def test_non_utf8_country_table(loaded):
 
 # -- §4 lines that point at the right place -------------------------------------------------
 
-def test_line_numbers_after_blank_lines(loaded):
+DUP = "2024,4,68,850511,9.9,\n"
+
+
+@pytest.mark.parametrize(("body", "match", "line", "column"), [
+    (OK + "\n\n" + "2024,4,124,850511,-1,\n", "got '-1'", 5, "v"),
+    (OK + "\n\n\n" + "2024,4,124,850511,abc,\n", "got 'abc'", 6, "v"),
+    # lines 3-4 are one record (a quoted newline in k): DuckDB's reject row says line 4
+    (OK + '2024,4,320,"850\n511",1,\n' + "2024,4,320,850511,abc,\n", "got 'abc'", 5, "v"),
+    # a check (unknown importer 999) after a quoted newline (lines 3-4, in q)
+    (OK + '2024,4,124,850511,2.0,"\n"\n' + "2024,4,999,850511,1,\n", "got '999'", 5, "j"),
+    # a duplicate: the first two copies, not the last
+    (OK + "2024,4,124,850511,2.0,\n" + DUP + "\n" + DUP, "listed again on line 4", 2,
+     "t,i,j,k"),
+], ids=["blank lines, reject", "blank lines, cast", "quoted newline, reject",
+        "quoted newline, check", "duplicate"])
+def test_errors_point_at_the_physical_line(loaded, body, match, line, column):
     db, rel = loaded
-    write_year(rel, HEADER + OK + "\n\n" + "2024,4,124,850511,-1,\n")
-    rejected(db, rel, match="got '-1'", line=5, column="v")
-    write_year(rel, HEADER + OK + "\n\n\n" + "2024,4,124,850511,abc,\n")
-    rejected(db, rel, match="got 'abc'", line=6, column="v")
-
-
-def test_line_numbers_after_a_quoted_newline(loaded):
-    db, rel = loaded
-    # lines 3-4 are one record (a quoted newline in k): DuckDB's reject row says line 4 for
-    # the bad value on line 5
-    write_year(rel, HEADER + OK + '2024,4,320,"850\n511",1,\n' + "2024,4,320,850511,abc,\n")
-    rejected(db, rel, match="got 'abc'", line=5, column="v")
-    # a check (unknown importer 999) after a quoted newline (lines 3-4, q, checked later)
-    write_year(rel, HEADER + OK + '2024,4,124,850511,2.0,"\n"\n' + "2024,4,999,850511,1,\n")
-    rejected(db, rel, match="got '999'", line=5, column="j")
-
-
-def test_duplicate_message_points_at_the_first_two_copies(loaded):
-    db, rel = loaded
-    dup = "2024,4,68,850511,9.9,\n"
-    write_year(rel, HEADER + OK + "2024,4,124,850511,2.0,\n" + dup + "\n" + dup)
-    rejected(db, rel, match="listed again on line 4", line=2, column="t,i,j,k")
+    write_year(rel, HEADER + body)
+    rejected(db, rel, match=match, line=line, column=column)
 
 
 @pytest.mark.parametrize(("row", "match"), [
