@@ -77,6 +77,9 @@ def test_ci_scripts_hide_no_failure():
     assert "|| true" not in run and "|| true" not in setup
     assert "set -euo pipefail" in run and "set -euo pipefail" in setup
     assert "bash .ci/setup-browser" in run
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    command = 'pip install -e ".[test]" && ruff check . && pytest'
+    assert command in readme and command in run  # CI runs what the README tells users to run
 
 
 def test_no_importorskip_of_our_own_modules():
