@@ -301,3 +301,20 @@ def test_reporter_line_numbers_after_blank_lines_and_quoted_newlines(reporter_db
                  + ROW.format(v="-7").replace("281111", "281113"))
     # header 1, row 2, blank 3, quoted record 4-5, bad row 6
     rejected(reporter_db, f, match="got '-7'", line=6, column="Trade Value (US$)")
+
+
+def test_reporter_stray_quote_does_not_swallow_a_row(reporter_db, tmp_path):
+    # an unclosed quote on line 3 makes the CSV reader take line 4 into its field: the row of
+    # line 4 would vanish without a word, so the file is refused at line 3
+    f = tmp_path / "comtrade_quote.csv"
+    f.write_text(CLASSIC + ROW.format(v="1")
+                 + 'H5,2019,201907,6,Import,KOR,392,JPN,"unclosed,281112,5,6\n'
+                 + ROW.format(v="2").replace("281111", "281113"))
+    err = rejected(reporter_db, f, match="runs on over line 4", line=3)
+    assert "stray or unclosed quote" in str(err)
+
+
+def test_reporter_long_line_is_named(reporter_db, tmp_path):
+    f = tmp_path / "comtrade_long.csv"
+    f.write_text(CLASSIC + ROW.format(v="1") + "x" * 3_000_000 + "\n" + ROW.format(v="2"))
+    rejected(reporter_db, f, match="longer than 2,000,000 bytes", line=3)

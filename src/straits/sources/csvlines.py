@@ -131,28 +131,61 @@ def _lines(path: Path, fh: io.BufferedReader, encoding: str) -> Iterator[str]:
         yield raw.decode(encoding, errors="replace")
 
 
+def _spans(path: Path, encoding: str) -> Iterator[tuple[int, list[str], list[str]]]:
+    """Every CSV record (blank lines too, as ``[]``), its first physical line, and its others.
+
+    The others are the further physical lines a quoted newline made the record take.
+    """
+    with open(path, "rb") as fh:
+        taken: list[str] = []
+
+        def feed() -> Iterator[str]:
+            for line in _lines(path, fh, encoding):
+                taken.append(line)
+                yield line
+
+        reader = csv.reader(feed())  # reads exactly the lines of one record per step
+        start = 1
+        for fields in reader:
+            yield start, fields, taken[1:]
+            taken.clear()
+            start = reader.line_num + 1
+
+
 def records(path: str | Path, *, encoding: str = "utf-8-sig") -> Iterator[tuple[int, list[str]]]:
     """Every CSV record of ``path`` with the physical line it starts on (blank lines skipped).
 
     Raises :class:`InputFileError` naming the line of a line that is too long to be a record.
     """
-    p = Path(path)
-    with open(p, "rb") as fh:
-        reader = csv.reader(_lines(p, fh, encoding))
-        start = 1
-        for fields in reader:
-            if fields:
-                yield start, fields
-            start = reader.line_num + 1
+    for start, fields, _ in _spans(Path(path), encoding):
+        if fields:
+            yield start, fields
 
 
-def record_lines(path: str | Path, *, header: bool = True) -> np.ndarray:
-    """Physical line of each data record, in file order.
+def record_lines(path: str | Path, *, header: bool = True,
+                 columns: int | None = None) -> np.ndarray:
+    r"""Physical line of each data record, in file order.
 
     Blank lines and quoted newlines are accounted for; the header is left out when ``header``.
+    With ``columns`` (the header's field count), a record whose quoted field runs over a line
+    that is a whole record of its own is refused: a stray or unclosed quote swallowed that
+    line, and loading on would drop it without a word. A description broken over two lines
+    (``"Hydrogen\nfluoride"``) is kept: its second line is not a record of ``columns`` fields.
     """
-    out = np.fromiter((line for line, _ in records(path)), dtype=np.int64)
-    return out[1:] if header else out
+    p = Path(path)
+    out = []
+    for start, fields, more in _spans(p, "utf-8-sig"):
+        if not fields:
+            continue
+        out.append(start)
+        if columns and columns > 2:
+            for k, line in enumerate(more, start=1):
+                if len(next(csv.reader([line]), [])) == columns:
+                    raise InputFileError(p, f"a quoted field opened here runs on over line "
+                                         f"{start + k}, which reads as a record of its own "
+                                         "(a stray or unclosed quote?)", line=start)
+    lines = np.asarray(out, dtype=np.int64)
+    return lines[1:] if header else lines
 
 
 def record_line(path: str | Path, record: int, *, one_line_each: bool = False) -> int:

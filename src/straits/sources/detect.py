@@ -72,6 +72,8 @@ class Layout:
         """
         from straits.sources.csvlines import record_lines, require_utf8
 
+        # first, so a line too long for a record or a stray quote stops it before pandas
+        lines = record_lines(self.path, columns=len(read_header(self.path)))
         try:
             df = pd.read_csv(self.path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         except UnicodeDecodeError:
@@ -80,7 +82,6 @@ class Layout:
         except pd.errors.ParserError as exc:
             raise InputFileError(self.path, f"not a readable CSV file ({exc})") from None
         df.columns = [c.strip() for c in df.columns]
-        lines = record_lines(self.path)
         df["line"] = lines if len(lines) == len(df) else np.arange(2, len(df) + 2)
         return df
 
