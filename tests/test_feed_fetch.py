@@ -370,3 +370,17 @@ def test_fetch_queues_behind_another_writer_and_readers_keep_reading(tmp_path, s
     reader.close()
     with straits.open(db, read_only=True) as s:
         assert len(s.reporter_flows(limit=None)) == before + len(rows(db, "year = 2019"))
+
+
+@pytest.mark.parametrize("bad", ["not-a-warehouse.duckdb", "missing-folder/x.duckdb"])
+def test_a_bad_db_is_reported_before_any_call(tmp_path, server, bad):
+    """A wrong --db is the user's error (exit 2) before the API is asked anything."""
+    db = tmp_path / bad
+    if bad.startswith("not"):
+        db.write_bytes(b"not duckdb")
+    r = run("fetch", "comtrade", "--reporter", "KOR", "--partner", "JPN", "--products", "281111",
+            "--from", "2019-01", "--to", "2019-02", "--base-url", server.url, "--db", str(db))
+    assert r.exit_code == 2, r.output
+    assert str(db.parent if bad.startswith("missing") else db) in r.output
+    assert server.calls == []
+    assert not (tmp_path / "missing-folder").exists()

@@ -37,8 +37,15 @@ def _client(base_url, interval, retries, max_records):
 
 
 def _target(db: Path | None) -> Path:
-    """The warehouse written: --db / STRAITS_DB, else the default one (built if missing)."""
+    """The warehouse written: --db / STRAITS_DB, else the default one (built if missing).
+
+    A given file is opened (and closed) first, so a bad ``--db`` is reported before any
+    call to the API rather than after a fetch with retries.
+    """
     if db is not None:
+        from straits.warehouse.backend import connect
+
+        connect(db).close()
         return db
     from straits.data.default import default_path
 
