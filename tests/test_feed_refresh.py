@@ -143,7 +143,9 @@ def test_example_watchlist_ships_and_installs(tmp_path, monkeypatch):
     r = runner.invoke(app, ["watchlist", "--example"])
     assert r.exit_code == 0 and "[[watch]]" in r.stdout
     r = runner.invoke(app, ["watchlist"])
-    assert r.exit_code == 0 and "No watchlist at" in r.output
+    assert r.exit_code == 0 and "No watchlist at" in r.output       # none installed yet: a note
+    r = runner.invoke(app, ["watchlist", "--watchlist", str(tmp_path / "nope.toml")])
+    assert r.exit_code == 2 and "No watchlist at" in r.output       # the file named: an error
     r = runner.invoke(app, ["watchlist", "--init", "--format", "json"])
     assert r.exit_code == 0, r.output
     target = tmp_path / "config" / "straits" / "watchlist.toml"

@@ -192,8 +192,13 @@ def watchlist(
             shutil.copyfile(wl_mod.example_path(), target)
             typer.echo(f"Wrote {target} (from {wl_mod.example_path()})", err=True)
     if not target.exists():
-        typer.echo(f"No watchlist at {target}. The example is {wl_mod.example_path()} "
-                   "(`straits watchlist --init` copies it there).", err=True)
+        hint = (f"No watchlist at {target}. The example is {wl_mod.example_path()} "
+                "(`straits watchlist --init` copies it there).")
+        if path is not None:  # the file the user named is missing: an error, not a note
+            from straits.errors import ParameterError
+
+            raise ParameterError(f"--watchlist: {hint}")
+        typer.echo(hint, err=True)
         raise typer.Exit(0)
     wl = wl_mod.load(target)
     df = pd.DataFrame([{"name": e.name, "importer": e.importer,
