@@ -20,7 +20,11 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+pytest_plugins = ["tests._spark"]  # spark, spark_wh, default_parquet fixtures
+
 REPO = Path(__file__).resolve().parents[1]
+#: engines the ``wh`` fixture runs engine tests on (STRAITS_TEST_ENGINES=duckdb to skip Spark)
+ENGINES = os.environ.get("STRAITS_TEST_ENGINES", "duckdb,spark").split(",")
 
 # Invariants, not timings: a shared 2-core machine makes per-example deadlines flaky.
 settings.register_profile("straits", deadline=None, print_blob=True)
@@ -68,10 +72,12 @@ def session(_isolated_cache):
     s.close()
 
 
-@pytest.fixture(scope="session")
-def wh(session):
-    """The default warehouse as an engine sees it: a Warehouse backend (DuckDB here; the
-    Spark parity suite parametrises engine tests over backends)."""
+@pytest.fixture(scope="session", params=ENGINES)
+def wh(request, session):
+    """The default warehouse as an engine sees it: a Warehouse backend, once per engine
+    (DuckDB on the warehouse file; Spark on its Parquet export, see tests/_spark.py)."""
+    if request.param == "spark":
+        return request.getfixturevalue("spark_wh")
     return session.backend
 
 

@@ -259,14 +259,28 @@ def error_exit(exc: BaseException) -> tuple[int, str] | None:
                "command you ran (STRAITS_DEBUG=1 shows the traceback)")
 
 
+def engine_options() -> tuple[str | None, str | None]:
+    """``--engine`` and ``--spark-master`` as given to the root command (or their env vars)."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    params = ctx.find_root().params if ctx is not None else {}
+    return params.get("engine"), params.get("spark_master")
+
+
 def open_session(db: Path | None, *, write: bool = False) -> Session:
-    """Open the warehouse named by --db / STRAITS_DB, or the embedded default.
+    """Open the warehouse named by --db / STRAITS_DB, or the embedded default, on --engine.
 
     Reading commands need the file to exist; writing ones create it (they write through
     :mod:`straits.warehouse.write`, so readers are never blocked).
     """
     from straits.session import Session
+    from straits.warehouse.engines import open_backend
 
+    engine, master = engine_options()
+    backend = open_backend(db, engine=engine, spark_master=master)
+    if backend is not None:
+        return Session(db, backend=backend)
     return Session(db, read_only=not write)
 
 

@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "straits.cli.security",
     "straits.cli.valuechain",
     "straits.cli.metrics",
+    "straits.cli.export",
 ]
 
 app = StraitsTyper(
@@ -49,6 +50,12 @@ def _root(
     version: bool = typer.Option(
         False, "--version", is_eager=True, callback=_show_version, help="Show the version."
     ),
+    engine: str | None = typer.Option(
+        None, "--engine", envvar="STRAITS_ENGINE",
+        help="Query engine: duckdb (default) or spark (extra: spark)."),
+    spark_master: str | None = typer.Option(
+        None, "--spark-master", envvar="STRAITS_SPARK_MASTER",
+        help="Spark master URL: local[2] (default) or spark://host:7077."),
 ) -> None:
     """Straits command line."""
 
