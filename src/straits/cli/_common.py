@@ -259,13 +259,9 @@ def error_exit(exc: BaseException) -> tuple[int, str] | None:
                "command you ran (STRAITS_DEBUG=1 shows the traceback)")
 
 
-def engine_options() -> tuple[str | None, str | None]:
-    """``--engine`` and ``--spark-master`` as given to the root command (or their env vars)."""
-    import click
-
-    ctx = click.get_current_context(silent=True)
-    params = ctx.find_root().params if ctx is not None else {}
-    return params.get("engine"), params.get("spark_master")
+#: ``(--engine, --spark-master)`` of the running command, set by the root callback
+ENGINE_OPTIONS: ContextVar[tuple[str | None, str | None]] = ContextVar(
+    "straits_engine_options", default=(None, None))
 
 
 def open_session(db: Path | None, *, write: bool = False) -> Session:
@@ -277,7 +273,7 @@ def open_session(db: Path | None, *, write: bool = False) -> Session:
     from straits.session import Session
     from straits.warehouse.engines import open_backend
 
-    engine, master = engine_options()
+    engine, master = ENGINE_OPTIONS.get()
     backend = open_backend(db, engine=engine, spark_master=master)
     if backend is not None:
         return Session(db, backend=backend)

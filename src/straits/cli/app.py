@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from straits.cli._common import StraitsGroup, StraitsTyper
+from straits.cli._common import ENGINE_OPTIONS, StraitsGroup, StraitsTyper
 
 COMMAND_MODULES = [
     "straits.cli.serve",
@@ -58,6 +58,7 @@ def _root(
         help="Spark master URL: local[2] (default) or spark://host:7077."),
 ) -> None:
     """Straits command line."""
+    ENGINE_OPTIONS.set((engine, spark_master))
 
 
 for _name in COMMAND_MODULES:
