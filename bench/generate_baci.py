@@ -75,10 +75,11 @@ def flows(year: int, rows: int, codes: np.ndarray, products: np.ndarray, seed: i
     )
 
 
-def write_release(out: Path, years: range, rows: int, seed: int = 2026) -> list[Path]:
+def write_release(out: Path, years: range, rows: int, seed: int = 2026,
+                  n_products: int = 5000) -> list[Path]:
     """Write the release files into ``out``; return the year files."""
     out.mkdir(parents=True, exist_ok=True)
-    codes, products = universe()
+    codes, products = universe(n_products)
     c = countries().set_index("code").loc[codes]
     with open(out / f"country_codes_{RELEASE}.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
@@ -107,9 +108,11 @@ def main() -> None:
     ap.add_argument("--years", default="2030-2030")
     ap.add_argument("--rows", type=int, default=11_000_000)
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--products", type=int, default=5000, help="Number of HS6 products.")
     args = ap.parse_args()
     lo, _, hi = args.years.partition("-")
-    files = write_release(args.out, range(int(lo), int(hi or lo) + 1), args.rows, args.seed)
+    files = write_release(args.out, range(int(lo), int(hi or lo) + 1), args.rows, args.seed,
+                          args.products)
     for f in files:
         print(f"{f} {f.stat().st_size / 1e6:.0f} MB")
 

@@ -30,7 +30,8 @@ COMMANDS = {
               "811292,250490", "--cut", "1.0", "--redirect", "0.2"],
     "event": ["event", "--preset", "cn-gallium-germanium-2023"],
     "event-monthly": ["event", "--preset", "jp-kr-2019", "--monthly"],
-    "complexity": ["complexity", "--year", "2024"],
+    "complexity": ["complexity", "--year", "2024", "--min-products", "20"],
+    "complexity-products": ["complexity", "--year", "2024", "--min-products", "20", "--products"],
 }
 
 runner = CliRunner()

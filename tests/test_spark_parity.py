@@ -11,8 +11,19 @@ from __future__ import annotations
 
 import pytest
 
+from straits.errors import StraitsError
 from straits.session import Session
 from tests._parity import assert_same
+
+
+def _error(fn, **kw) -> str:
+    """The message of the StraitsError a call raises (both engines must refuse alike)."""
+    try:
+        fn(**kw)
+    except StraitsError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    raise AssertionError(f"{fn.__name__} did not refuse")
+
 
 #: name -> call on a Session; the same calls as the CLI commands and the report make
 CASES = {
@@ -30,7 +41,9 @@ CASES = {
     "rca": lambda s: s.rca(year=2024, country="KOR"),
     "rca_years": lambda s: s.rca(year=[2019, 2024]),
     "bilateral": lambda s: s.bilateral("KOR", "JPN"),
-    "complexity": lambda s: s.complexity(year=2024),
+    "complexity": lambda s: s.complexity(year=2024, min_products=20),
+    "complexity_refused": lambda s: _error(s.complexity, year=2024),
+    "fitness": lambda s: s.complexity(year=2024, method="fitness", min_products=20),
     "dependency": lambda s: s.dependency("KOR", year=2024),
     "dependency_bloc": lambda s: s.dependency("KOR+JPN"),
     "dependency_persistence": lambda s: s.dependency("JPN", persistence=2),

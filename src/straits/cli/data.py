@@ -34,6 +34,10 @@ def ingest(
     db: DbOpt = None,
     wait: WaitOpt = 0.0,
     allow_empty: AllowEmptyOpt = False,
+    engine: Annotated[str | None, typer.Option(
+        help="spark: validate a BACI release on Spark and write a Parquet warehouse (--to).")] = None,
+    to: Annotated[Path | None, typer.Option(
+        help="Parquet warehouse folder the Spark ingest writes (created if missing).")] = None,
 ) -> None:
     """Load a BACI release, a reporter file, ETO or WIOD tables (recognised by layout).
 
@@ -41,6 +45,10 @@ def ingest(
     """
     from rich.console import Console
 
+    from straits.cli.export import ingest_on_spark, wants_spark
+
+    if wants_spark(engine, to):
+        return ingest_on_spark(path, to=to, years=years, engine=engine)
     console = Console(stderr=True)
     with open_session(db, write=True) as s, _year_progress(console) as advance:
         summary = s.ingest(path, years=years, progress=advance, wait=wait,

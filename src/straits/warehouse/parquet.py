@@ -8,9 +8,11 @@ folder names, values percent-encoded) by dataset and, for the large tables, year
     releases/dataset=baci/year=2024/part-0.parquet       one catalog row per dataset-year
     countries/dataset=baci/part-0.parquet                the release's reference tables
     products/dataset=baci/part-0.parquet
-    meta/dataset=baci/part-0.parquet                      key/value (citation, HS revision)
+    meta/part-0.parquet                                   key/value (citations, HS revision)
     reporter_flows/dataset=UN Comtrade/year=2019/part-0.parquet
     reporter_sources/dataset=UN Comtrade/part-0.parquet
+    eto_shares/dataset=eto/part-0.parquet                 value-chain tables (eto_*, io_*)
+    io_z/dataset=wiod/year=2011/part-0.parquet
 
 Partition columns live in the folder names only (the Hive convention), so both engines add
 them back on read. The catalog (``releases``) is the truth about what is loaded: readers
@@ -51,27 +53,34 @@ class Table:
     name : str
         Table name, as the queries use it.
     partition : tuple of str
-        Hive keys, outermost first. ``dataset`` is a column of the table when the table has
-        one (``releases``, ``reporter_*``); otherwise it is the dataset the table belongs to
-        (``baci``) and is dropped on read.
+        Hive keys, outermost first. A key that is not a column of the table is the fixed
+        ``dataset`` the table belongs to (``baci``, ``eto``), dropped on read.
+    dataset : str, optional
+        That fixed dataset, for tables without a ``dataset`` column.
     per_ingest : bool
         Files are named by the ingest that wrote them and listed through the catalog.
     """
 
     name: str
     partition: tuple[str, ...]
+    dataset: str | None = None
     per_ingest: bool = False
 
 
 TABLES: dict[str, Table] = {t.name: t for t in (
-    Table("flows", ("dataset", "year"), per_ingest=True),
+    Table("flows", ("dataset", "year"), BACI, per_ingest=True),
     Table("releases", ("dataset", "year")),
-    Table("countries", ("dataset",)),
-    Table("products", ("dataset",)),
-    Table("meta", ("dataset",)),
+    Table("countries", ("dataset",), BACI),
+    Table("products", ("dataset",), BACI),
+    Table("meta", ()),  # a few key/value rows for every dataset (citations)
     Table("reporter_flows", ("dataset", "year")),
     Table("reporter_sources", ("dataset",)),
+    *(Table(f"eto_{t}", ("dataset",), "eto")
+      for t in ("nodes", "node_stages", "edges", "providers", "aliases", "shares")),
+    *(Table(f"io_{t}", ("dataset", "year"))
+      for t in ("rows", "final_cols", "z", "final", "industries")),
 )}
+"""Every table of the warehouse schema; derived tables (``agg_*``) are rebuilt, not stored."""
 
 
 @lru_cache(maxsize=1)
@@ -84,7 +93,7 @@ def schema() -> dict[str, tuple[tuple[str, str], ...]]:
     con = duckdb.connect()
     try:
         root = resources.files("straits.warehouse")
-        for sql in ("schema.sql", "reporter.sql"):
+        for sql in ("schema.sql", "reporter.sql", "valuechain.sql"):
             con.execute(root.joinpath(sql).read_text("utf-8"))
         return {name: tuple((str(c), str(t)) for c, t, *_ in
                             con.execute(f"DESCRIBE {name}").fetchall()) for name in TABLES}
@@ -172,8 +181,7 @@ def table_sources(root: str | Path, table: str, catalog_rows: list[dict] | None 
     base = Path(root) / table
     if not base.is_dir() or not any(base.rglob("*.parquet")):
         return []
-    depth = "/".join("*" for _ in TABLES[table].partition)
-    return [join(root, table, depth, "*.parquet")]
+    return [join(root, table, *("*" for _ in TABLES[table].partition), "*.parquet")]
 
 
 def open_duckdb(root: str | Path):

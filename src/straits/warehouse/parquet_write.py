@@ -157,23 +157,23 @@ def _export_table(con, root: Path, name: str) -> int:
     """Copy one table, partition by partition; returns the number of files written."""
     t = layout.TABLES[name]
     cols = ", ".join(f'"{c}"' for c in layout.file_columns(name))
-    if name == "flows":
-        rows = con.execute("SELECT year, loaded_at FROM releases WHERE dataset = 'baci' "
-                           "ORDER BY year").fetchall()
+    if t.per_ingest:
+        rows = con.execute("SELECT year, loaded_at FROM releases WHERE dataset = $d "
+                           "ORDER BY year", {"d": t.dataset}).fetchall()
         for year, loaded_at in rows:
-            folder = Path(layout.partition_path(root, name, dataset=layout.BACI, year=year))
-            _copy(con, f"SELECT {cols} FROM flows WHERE year = {int(year)}",
+            folder = Path(layout.partition_path(root, name, dataset=t.dataset, year=year))
+            _copy(con, f"SELECT {cols} FROM {name} WHERE year = {int(year)}",
                   folder / f"part-{layout.ingest_id(loaded_at)}-00000.parquet")
         return len(rows)
+    if not con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]:
+        return 0
     own = [k for k in t.partition if k in dict(layout.schema()[name])]
     parts = con.execute(f"SELECT DISTINCT {', '.join(own)} FROM {name}").fetchall() if own else [()]
-    if not parts or (not own and not con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]):
-        return 0
     for values in parts:
         keys = dict(zip(own, values, strict=True))
         where = " AND ".join(f"{k} = {sql_literal(v)}" for k, v in keys.items()) or "TRUE"
-        if "dataset" not in keys:
-            keys["dataset"] = layout.BACI
+        if t.dataset:
+            keys["dataset"] = t.dataset
         folder = Path(layout.partition_path(root, name, **keys))
         _copy(con, f"SELECT {cols} FROM {name} WHERE {where}", folder / "part-0.parquet")
     return len(parts)

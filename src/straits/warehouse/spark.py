@@ -75,12 +75,19 @@ class SparkBackend:
     # -- the warehouse's tables as temporary views -----------------------------------------
     def _read(self, table: str, sources: list[str]) -> DataFrame:
         """``table`` over its files, columns in schema order and types; empty when none."""
+        from pyspark.errors import AnalysisException
+
         cols = layout.schema()[table]
+        nulls = ", ".join(f"CAST(NULL AS {_SPARK_TYPES[t]}) AS `{c}`" for c, t in cols)
         if not sources:
-            nulls = ", ".join(f"CAST(NULL AS {_SPARK_TYPES[t]}) AS `{c}`" for c, t in cols)
             return self.spark.sql(f"SELECT {nulls} WHERE FALSE")
-        df = (self.spark.read.option("basePath", layout.join(self.root, table))
-              .parquet(*sources))
+        try:
+            df = (self.spark.read.option("basePath", layout.join(self.root, table))
+                  .parquet(*sources))
+        except AnalysisException as exc:  # object storage: a table never written
+            if exc.getCondition() != "PATH_NOT_FOUND":
+                raise
+            return self.spark.sql(f"SELECT {nulls} WHERE FALSE")
         return df.selectExpr(*(f"CAST(`{c}` AS {_SPARK_TYPES[t]}) AS `{c}`" for c, t in cols))
 
     def _sources(self, table: str, catalog_rows: list[dict] | None = None) -> list[str]:
@@ -88,8 +95,8 @@ class SparkBackend:
             return layout.table_sources(self.root, table, catalog_rows)
         if layout.TABLES[table].per_ingest:  # remote: the catalog names the files
             return layout.flow_globs(self.root, catalog_rows or [])
-        depth = "/".join("*" for _ in layout.TABLES[table].partition)
-        return [layout.join(self.root, table, depth, "*.parquet")]
+        stars = ("*" for _ in layout.TABLES[table].partition)
+        return [layout.join(self.root, table, *stars, "*.parquet")]
 
     def _register_views(self) -> None:
         self._read("releases", self._sources("releases")).createOrReplaceTempView("releases")

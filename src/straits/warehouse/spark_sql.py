@@ -130,3 +130,11 @@ class PlanCache:
 
     def __len__(self) -> int:
         return len(self._plans)
+
+
+def expression(sql: str) -> str:
+    """One DuckDB SQL expression (no parameters) as Spark SQL, with the same fix-ups."""
+    import sqlglot
+
+    tree = _rewrite(sqlglot.parse_one(sql, read="duckdb"), {}, frozenset())
+    return tree.sql(dialect="spark")
