@@ -126,3 +126,24 @@ def _number(text: str) -> Any:
         return float(text)
     except ValueError:
         return text
+
+
+class CountingWarehouse:
+    """A Warehouse that forwards to another and records the rows of every result collected.
+
+    For the bounded-driver test: an engine that collects raw flows shows up as a query whose
+    result is as large as the flows table.
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.dialect = inner.dialect
+        self.collected: list[tuple[str, int]] = []
+
+    def arrow(self, query: Any) -> Any:
+        table = self.inner.arrow(query)
+        self.collected.append((query.name, table.num_rows))
+        return table
+
+    def __getattr__(self, name: str) -> Any:  # years, catalog, citation, has_table, ...
+        return getattr(self.inner, name)

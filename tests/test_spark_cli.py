@@ -17,7 +17,9 @@ from typer.testing import CliRunner
 
 from straits.cli.app import app
 from tests._parity import same_csv
+from tests.test_spark_parity import KNOWN_SPARK
 
+GUARD = ["--min-headings", "5", "--min-chapters", "3", "--min-economies", "20"]
 COMMANDS = {
     "flows": ["flows", "--year", "2023", "--exporter", "CHN", "--importer", "KOR"],
     "shares": ["shares", "--product", "811292"],
@@ -30,11 +32,18 @@ COMMANDS = {
               "811292,250490", "--cut", "1.0", "--redirect", "0.2"],
     "event": ["event", "--preset", "cn-gallium-germanium-2023"],
     "event-monthly": ["event", "--preset", "jp-kr-2019", "--monthly"],
-    "complexity": ["complexity", "--year", "2024", "--min-products", "20"],
-    "complexity-products": ["complexity", "--year", "2024", "--min-products", "20", "--products"],
+    # the embedded extract is below the product-space guard: lowered, as docs/metrics.md says
+    "complexity": ["complexity", "--year", "2024", *GUARD],
+    "complexity-products": ["complexity", "--year", "2024", *GUARD, "--products"],
 }
 
 runner = CliRunner()
+
+#: commands that fail on Spark today (owner: reason); see test_spark_parity.KNOWN_SPARK
+KNOWN = {
+    "shock": "security: " + KNOWN_SPARK["shock"].split(": ", 1)[1],
+    "event-monthly": "security: " + KNOWN_SPARK["monthly_event"].split(": ", 1)[1],
+}
 
 
 def _csv(args: list[str], engine: str) -> str:
@@ -43,7 +52,9 @@ def _csv(args: list[str], engine: str) -> str:
     return result.stdout
 
 
-@pytest.mark.parametrize("command", list(COMMANDS))
+@pytest.mark.parametrize("command", [
+    pytest.param(c, marks=pytest.mark.xfail(reason=KNOWN[c], strict=True)) if c in KNOWN else c
+    for c in COMMANDS])
 def test_spark_prints_the_same_csv_as_duckdb(command, spark, default_parquet):
     duck, spark_csv = _csv(COMMANDS[command], "duckdb"), _csv(COMMANDS[command], "spark")
     assert duck.count("\n") > 1, f"{command}: DuckDB printed no rows"

@@ -52,12 +52,16 @@ class SparkBackend:
         (:func:`~straits.warehouse.spark_session.get_spark`).
     master : str, optional
         Master URL when a session must be started (``local[2]``, ``spark://host:7077``).
+    cache_bytes : int
+        Tables whose Parquet files (on a local file system) total at most this many bytes are
+        kept in Spark's memory after first use: small tables (countries, the catalog, the
+        embedded default's flows) then cost no file reads per query. 0 turns caching off.
     """
 
     dialect = "spark"
 
     def __init__(self, root: Any, *, spark: SparkSession | None = None,
-                 master: str | None = None) -> None:
+                 master: str | None = None, cache_bytes: int = 64 << 20) -> None:
         from straits.warehouse.spark_session import get_spark, straits_session
 
         self.root = str(root)
@@ -70,6 +74,8 @@ class SparkBackend:
         self._catalog: pa.Table | None = None
         self._meta: dict[str, str] | None = None
         self._tables: dict[str, bool] = {}
+        self.cache_bytes = cache_bytes
+        self._cached: list[DataFrame] = []
         self._register_views()
 
     # -- the warehouse's tables as temporary views -----------------------------------------
@@ -102,8 +108,16 @@ class SparkBackend:
         self._read("releases", self._sources("releases")).createOrReplaceTempView("releases")
         rows = self.catalog().select(["dataset", "year", "loaded_at"]).to_pylist()
         for name in layout.TABLES:
-            if name != "releases":
-                self._read(name, self._sources(name, rows)).createOrReplaceTempView(name)
+            if name == "releases":
+                continue
+            sources = self._sources(name, rows)
+            df = self._read(name, sources)
+            if self.cache_bytes and _local_bytes(sources) <= self.cache_bytes:
+                from pyspark import StorageLevel
+
+                df = df.persist(StorageLevel.MEMORY_AND_DISK)  # filled by its first query
+                self._cached.append(df)
+            df.createOrReplaceTempView(name)
 
     # -- Warehouse protocol ---------------------------------------------------------------
     def arrow(self, query: Query) -> pa.Table:
@@ -178,12 +192,29 @@ class SparkBackend:
         """Re-read the catalog and the file lists (after a write to the warehouse)."""
         self._catalog = self._meta = None
         self._tables = {}
+        self._uncache()
         self._register_views()
 
+    def _uncache(self) -> None:
+        for df in self._cached:
+            df.unpersist()
+        self._cached = []
+
     def close(self) -> None:
-        """Drop this backend's views (the SparkSession stays up for the process)."""
+        """Drop this backend's views and cached tables (the SparkSession stays up)."""
+        self._uncache()
         for name in layout.TABLES:
             self.spark.catalog.dropTempView(name)
+
+
+def _local_bytes(sources: list[str]) -> int:
+    """Total size of local files matched by ``sources`` (globs); huge for remote ones."""
+    import glob
+    import os
+
+    if any("://" in s for s in sources):
+        return 1 << 62
+    return sum(os.path.getsize(f) for s in sources for f in glob.glob(s))
 
 
 def _first_line(exc: BaseException) -> str:
