@@ -23,8 +23,6 @@ def main(master: str, parquet_dir: str, duckdb_file: str) -> int:
 
     spark = get_spark(master)
     assert spark.sparkContext.master == master, spark.sparkContext.master
-    workers = spark.sparkContext._jsc.sc().getExecutorMemoryStatus().size() - 1
-    print(f"master {master}: {workers} executor(s)")
     duck = straits.open(duckdb_file, read_only=True)
     on_spark = Session(backend=SparkBackend(parquet_dir, spark=spark))
     passed = failed = 0
@@ -36,6 +34,9 @@ def main(master: str, parquet_dir: str, duckdb_file: str) -> int:
         except Exception as exc:  # report every case, then fail
             failed += 1
             print(f"FAIL {case}: {str(exc)[:500]}")
+    # executors register while the first job waits: counted after the work (driver excluded)
+    workers = spark.sparkContext._jsc.sc().getExecutorMemoryStatus().size() - 1
+    print(f"master {master}: {workers} executor(s)")
     print(f"{passed} passed, {failed} failed")
     spark.stop()
     return 1 if failed else 0
