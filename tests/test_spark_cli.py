@@ -17,7 +17,6 @@ from typer.testing import CliRunner
 
 from straits.cli.app import app
 from tests._parity import same_csv
-from tests.test_spark_parity import KNOWN_SPARK
 
 GUARD = ["--min-headings", "5", "--min-chapters", "3", "--min-economies", "20"]
 COMMANDS = {
@@ -35,15 +34,22 @@ COMMANDS = {
     # the embedded extract is below the product-space guard: lowered, as docs/metrics.md says
     "complexity": ["complexity", "--year", "2024", *GUARD],
     "complexity-products": ["complexity", "--year", "2024", *GUARD, "--products"],
+    "bilateral": ["bilateral", "KOR", "JPN", "--year", "2024"],
+    "summary": ["summary", "KOR", "JPN"],
+    "eci": ["eci", "--country", "KOR,JPN"],
+    "mirror": ["mirror", "--reporter", "KOR", "--partner", "JPN", "--product", "281111",
+               "--year", "2019"],
+    "reporter-shares": ["reporter-shares", "KOR", "--product", "281111"],
+    "watch": ["watch", "KOR", "--from", "2019-01", "--to", "2019-12"],
+    "chain-chokepoints": ["chain-chokepoints"],
+    "io-shock": ["io-shock", "--supplier", "JPN", "--sector", "c9", "--customer", "KOR",
+                 "--cut", "0.5"],
 }
 
 runner = CliRunner()
 
 #: commands that fail on Spark today (owner: reason); see test_spark_parity.KNOWN_SPARK
-KNOWN = {
-    "shock": "security: " + KNOWN_SPARK["shock"].split(": ", 1)[1],
-    "event-monthly": "security: " + KNOWN_SPARK["monthly_event"].split(": ", 1)[1],
-}
+KNOWN: dict[str, str] = {}
 
 
 def _csv(args: list[str], engine: str) -> str:

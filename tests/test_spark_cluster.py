@@ -87,7 +87,9 @@ def standalone(tmp_path_factory):
 
 
 def test_parity_subset_against_a_standalone_cluster(standalone, default_parquet, session):
-    env = {**os.environ, "STRAITS_SPARK_MASTER": standalone}
+    # two shuffle partitions (not the cluster default of 200): tiny data, one worker core
+    env = {**os.environ, "STRAITS_SPARK_MASTER": standalone,
+           "STRAITS_SPARK_SHUFFLE_PARTITIONS": "2"}
     run = subprocess.run([sys.executable, "-m", "tests._cluster_client", standalone,
                           str(default_parquet), str(session.path)],
                          cwd=REPO, env=env, capture_output=True, text=True, timeout=900)

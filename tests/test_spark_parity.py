@@ -61,6 +61,19 @@ CASES = {
     "mirror": lambda s: s.mirror("KOR", "JPN", "281111", 2019),
     "watch": lambda s: s.watch("KOR", start="2019-01", end="2019-12"),
     "monthly_event": lambda s: s.monthly_event("jp-kr-2019"),
+    "grubel_lloyd": lambda s: s.grubel_lloyd_by_product("KOR", "JPN", year=2024),
+    "published_eci": lambda s: s.published_eci(country="KOR,JPN"),
+    "reporter_shares": lambda s: s.reporter_shares("KOR", product="281111"),
+    "reporter_sources": lambda s: s.reporter_sources().drop(columns="loaded_at",
+                                                              errors="ignore"),
+    "monthly_mirror_refused": lambda s: _error(s.monthly_mirror, importer="KOR", exporter="JPN",
+                                              product="281111"),
+    "chain": lambda s: s.chain(country="KOR"),
+    "chokepoints": lambda s: s.chokepoints(),
+    "chain_pair": lambda s: s.chain_pair("KOR", "JPN"),
+    "chain_downstream": lambda s: s.chain_downstream("Photoresists"),
+    "io_shock": lambda s: s.io_shock(supplier="JPN", sector="c9", customer="KOR", cut=0.5),
+    "io_reliance": lambda s: s.foreign_input_reliance(country="KOR"),
 }
 
 
@@ -71,14 +84,6 @@ KNOWN_SPARK = {
                       "import_kusd DESC) has ties when importers=None (no importer/product "
                       "tie-break), and arg_max(e, v) picks either of two suppliers of equal "
                       "value (top_supplier DEU vs SRB): add unique tie-breaks",
-    "shock": "security: security_sql.shock's list(printf(...) ORDER BY ...)[1:3] has no Spark "
-             "form (sqlglot gives COLLECT_LIST(...)[1:3], a syntax error, and loses the order); "
-             "return the top substitutes as a ranked long table or list column",
-    "reporter_flows": "security: sources/reporter.py require_reporter_data calls "
-                      "has_reporter_data(s.con), a DuckDB connection: use wh.has_table",
-    "mirror": "security: sources/reporter.py require_reporter_data uses s.con (see reporter_flows)",
-    "watch": "security: security/watch.py reaches reporter data through s.con",
-    "monthly_event": "security: Session.has_monthly_data uses self.con (a DuckDB connection)",
 }
 #: cases whose order differs between two DuckDB reads of the same data (ties), so any engine
 KNOWN_TIES = {"dependency_all": KNOWN_SPARK["dependency_all"]}

@@ -215,9 +215,8 @@ class ParquetDuckDBBackend(DuckDBBackend):
         """True when table or view ``name`` holds at least one row."""
         if name not in TABLES:
             return super().has_table(name)  # a per-process table (e.g. an aggregate)
-        if self._tables is None:
-            self._tables = {}
-        if name not in self._tables:
-            self._tables[name] = bool(self.con.cursor().execute(
+        tables = self._state.tables  # cached per state, as the DuckDB backend does
+        if name not in tables:
+            tables[name] = bool(self.con.cursor().execute(
                 f"SELECT EXISTS (SELECT 1 FROM {name})").fetchall()[0][0])
-        return self._tables[name]
+        return tables[name]

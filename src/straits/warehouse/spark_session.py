@@ -9,7 +9,8 @@ EMR notebook), Straits uses it as it is and sets only per-session SQL options on
 child session (:func:`straits_session`).
 
 Environment: ``STRAITS_SPARK_MASTER`` (master URL), ``STRAITS_SPARK_DRIVER_MEMORY``
-(``2g``), ``STRAITS_SPARK_SHUFFLE_PARTITIONS`` (``4`` locally).
+(``2g``), ``STRAITS_SPARK_SHUFFLE_PARTITIONS`` (``4`` locally; on another master only when
+set).
 """
 
 from __future__ import annotations
@@ -82,8 +83,11 @@ def builder_conf(master: str) -> dict[str, str]:
             "spark.driver.host": "127.0.0.1",
             "spark.driver.bindAddress": "127.0.0.1",
         })
-    elif master.startswith("spark://127.0.0.1") or master.startswith("spark://localhost"):
-        conf.update({"spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"})
+    else:
+        if master.startswith(("spark://127.0.0.1", "spark://localhost")):
+            conf.update({"spark.driver.host": "127.0.0.1", "spark.driver.bindAddress": "127.0.0.1"})
+        if "STRAITS_SPARK_SHUFFLE_PARTITIONS" in os.environ:  # asked for: honoured on a cluster too
+            conf["spark.sql.shuffle.partitions"] = os.environ["STRAITS_SPARK_SHUFFLE_PARTITIONS"]
     return conf
 
 
