@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from straits.errors import DataNotLoadedError, WarehouseError
+from straits.warehouse.protocol import catalog_years
 from straits.warehouse.query import Query
 
 if TYPE_CHECKING:
@@ -273,10 +274,7 @@ class DuckDBBackend:
 
     def years(self, dataset: str = "baci") -> list[int]:
         """Loaded years of ``dataset``, ascending."""
-        cat = self.catalog()
-        return sorted(int(y) for d, y in zip(cat.column("dataset").to_pylist(),
-                                             cat.column("year").to_pylist(), strict=True)
-                      if d == dataset)
+        return catalog_years(self.catalog(), dataset)
 
     def catalog(self) -> pa.Table:
         """The ``releases`` table, read once per state of the file and cached."""

@@ -51,6 +51,13 @@ class Warehouse(Protocol):
         ...
 
 
+def catalog_years(catalog: pa.Table, dataset: str = "baci") -> list[int]:
+    """The years of ``dataset`` in a ``releases`` catalog, ascending (every backend's ``years``)."""
+    return sorted(int(y) for d, y in zip(catalog.column("dataset").to_pylist(),
+                                         catalog.column("year").to_pylist(), strict=True)
+                  if d == dataset)
+
+
 def latest_year(wh: Warehouse, dataset: str = "baci") -> int:
     """The most recent loaded year of ``dataset``."""
     have = wh.years(dataset)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from straits.errors import StraitsError
 from straits.warehouse import parquet as layout
+from straits.warehouse.protocol import catalog_years
 from straits.warehouse.query import Query
 from straits.warehouse.spark_sql import TOKEN, PlanCache
 
@@ -155,10 +156,7 @@ class SparkBackend:
 
     def years(self, dataset: str = "baci") -> list[int]:
         """Loaded years of ``dataset``, ascending."""
-        cat = self.catalog()
-        return sorted(int(y) for d, y in zip(cat.column("dataset").to_pylist(),
-                                             cat.column("year").to_pylist(), strict=True)
-                      if d == dataset)
+        return catalog_years(self.catalog(), dataset)
 
     def catalog(self) -> pa.Table:
         """The ``releases`` table (one row per dataset-year), read once and cached."""
