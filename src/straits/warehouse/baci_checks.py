@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from straits.errors import InputFileError
+from straits.sources import bounds
 
 RAW_COLUMNS = ("t", "i", "j", "k", "v", "q")
 
@@ -47,10 +48,21 @@ class RowCheck:
     column: str
     expectation: str
     predicate: str
+    limit: float | None = None  # a number's bound (straits.sources.bounds), said when broken
+    unit: str = ""
 
     def message(self, value: object, **context: object) -> str:
-        """The message for a bad ``value`` (the raw field as in the file)."""
-        return f"{self.expectation.format(**context)}, got {value!r}"
+        """The message for a bad ``value`` (the raw field as in the file), as DuckDB words it."""
+        shown = ("an empty field" if value is None or str(value).strip() == ""
+                 else repr(value))
+        why = None
+        if self.limit is not None and value:
+            try:
+                why = bounds.problem(float(str(value).strip()), self.limit, self.unit)
+            except ValueError:
+                why = None
+        detail = f" ({why})" if why and why != "negative" else ""
+        return f"{self.expectation.format(**context)}, got {shown}{detail}"
 
 
 def _number(column: str, sql_type: str) -> RowCheck:
@@ -58,13 +70,15 @@ def _number(column: str, sql_type: str) -> RowCheck:
                     f"TRY_CAST(trim({column}) AS {sql_type}) IS NULL")
 
 
+_V_OK = f"coalesce(TRY_CAST(trim(v) AS DOUBLE) BETWEEN 0 AND {bounds.MAX_VALUE_KUSD!r}, false)"
+_Q_OK = (f"(q IS NULL OR trim(q) IN ('', 'NA') OR coalesce(TRY_CAST(trim(q) AS DOUBLE) "
+         f"BETWEEN 0 AND {bounds.MAX_QUANTITY_T!r}, false))")
+
+# the order and words of the DuckDB ingest (warehouse/load_checks.py): t, i, j, k, v, q
 ROW_CHECKS: tuple[RowCheck, ...] = (
     _number("t", "INTEGER"), _number("i", "INTEGER"), _number("j", "INTEGER"),
     _number("v", "DOUBLE"),
     RowCheck("year", "t", "expected the file name's year {year}", "trim(t) <> '{year}'"),
-    RowCheck("value", "v", "expected a number >= 0", "TRY_CAST(trim(v) AS DOUBLE) < 0"),
-    RowCheck("quantity", "q", "expected a number >= 0, empty or NA",
-             "trim(q) NOT IN ('', 'NA') AND coalesce(TRY_CAST(trim(q) AS DOUBLE), -1) < 0"),
     RowCheck("exporter", "i", "expected a code listed in {country_file}",
              "TRY_CAST(trim(i) AS INTEGER) NOT IN (SELECT code FROM countries)"),
     RowCheck("importer", "j", "expected a code listed in {country_file}",
@@ -73,6 +87,10 @@ ROW_CHECKS: tuple[RowCheck, ...] = (
              "NOT regexp_full_match(trim(k), '[0-9]{{1,6}}')"),
     RowCheck("product", "k", "expected a code listed in {product_file} (is the file really {hs}?)",
              "lpad(trim(k), 6, '0') NOT IN (SELECT product FROM products)"),
+    RowCheck("value", "v", "expected a number >= 0", f"NOT {_V_OK}",
+             limit=bounds.MAX_VALUE_KUSD, unit="thousand USD"),
+    RowCheck("quantity", "q", "expected a number >= 0, empty or NA", f"NOT {_Q_OK}",
+             limit=bounds.MAX_QUANTITY_T, unit="metric tons"),
 )
 """Every per-line rule, in the order failures are reported."""
 
@@ -106,10 +124,10 @@ def fail(path: object, check: RowCheck, line: int, value: object, **context: obj
 
 
 def duplicate_error(path: object, key: dict, first: int, second: int) -> InputFileError:
-    """The error of a flow listed twice: named at its second line, citing the first."""
+    """The error of a flow listed twice: named at its first line, citing the second."""
     return InputFileError(
         path, f"duplicate flow (t={key['t']}, i={key['i']}, j={key['j']}, k={key['k']}): "
-              f"also on line {first}", line=int(second), column="t,i,j,k")
+              f"listed again on line {second}", line=int(first), column="t,i,j,k")
 
 
 def revision_error(origin: object, loaded_hs: str, release_hs: str) -> InputFileError:
@@ -119,7 +137,9 @@ def revision_error(origin: object, loaded_hs: str, release_hs: str) -> InputFile
                 "be mixed into it (use another --db)")
 
 
-def empty_year_error(path: object) -> InputFileError:
-    """The error of a year file that holds no flows (only its header)."""
-    return InputFileError(path, "the file holds no flows (only a header); a year with zero "
-                                "flows would replace the loaded year with nothing")
+def empty_year_error(path: object, year: int) -> InputFileError:
+    """The error of a year file that holds no flows (only its header), in DuckDB's words.
+
+    The Spark ingest has no ``allow_empty``: an empty year is always refused there.
+    """
+    return InputFileError(path, f"holds no flows; loading it would leave year {int(year)} empty")

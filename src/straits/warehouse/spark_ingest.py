@@ -197,7 +197,7 @@ def _stage_year(spark: SparkSession, release: BaciRelease, year: int, path: Path
                 line, value = _where(spark, view, stats[c.name], c.column)
                 raise checks.fail(path, c, line, value, **ctx)
         if not stats["rows"]:
-            raise checks.empty_year_error(path)
+            raise checks.empty_year_error(path, year)
         keyed = spark.sql(f"SELECT {pos} AS pos, "
                           + ", ".join(f"{expression(checks.FLOW_COLUMNS[k])} AS {k}"
                                       for k in checks.FLOW_KEY) + f" FROM {data} AS d")
