@@ -28,6 +28,8 @@ SAMPLE = {  # a plausible value for each required parameter, by name
     "product": "811292", "products": "811292", "input_id": "N31", "reporter": "KOR",
     "start": "2019-01", "end": "2019-12",
 }
+#: required parameters that name a file or folder: under the test's tmp folder
+TMP_FILES = {"path": lambda tmp: tmp / "input.csv", "parquet": lambda tmp: tmp / "parquet-out"}
 WRITING = {("ingest",), ("fetch", "baci"), ("fetch", "comtrade"), ("refresh",)}
 NO_SERVER = {("serve",)}  # started only where it must fail before listening
 
@@ -61,7 +63,7 @@ def argv(path: tuple[str, ...], command, tmp: Path, db: Path | None,
         if p.name in given:
             value = given[p.name]
         elif p.required or p.name in wanted:
-            value = str(tmp / "input.csv") if p.name == "path" else SAMPLE[p.name]
+            value = str(TMP_FILES[p.name](tmp)) if p.name in TMP_FILES else SAMPLE[p.name]
         else:
             continue
         if p.param_type_name == "argument":
@@ -81,7 +83,7 @@ def argv(path: tuple[str, ...], command, tmp: Path, db: Path | None,
 
 def test_every_command_has_sample_arguments():
     missing = {(" ".join(path), p.name) for path, c in COMMANDS for p in c.params
-               if p.required and p.name != "path" and p.name not in SAMPLE}
+               if p.required and p.name not in TMP_FILES and p.name not in SAMPLE}
     assert not missing, f"add sample values to SAMPLE for {sorted(missing)}"
     assert len(COMMANDS) >= 30
 
