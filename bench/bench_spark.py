@@ -60,7 +60,7 @@ CHILD = textwrap.dedent(
         if step == "dependency":
             n = len(s.dependency_all())
         else:
-            n = len(s.complexity().economies)
+            n = len(s.complexity().countries)
     print(json.dumps({"step": step, "engine": engine, "seconds": time.perf_counter() - t0,
                       "rows": n}))
     """
