@@ -147,3 +147,10 @@ def test_blocs_resolve_everywhere(session, baci_dir):
     raw = pd.read_csv(baci_dir / "BACI_HS17_Y2024_V202601.csv", dtype={"k": str})
     want = raw[(raw.i == 156) & raw.j.isin(eu) & (raw.k == "850511")].v.sum()
     assert got.value_kusd.sum() == pytest.approx(want)
+
+
+@pytest.mark.parametrize("port", ["0", "99999", "-1"])
+def test_serve_refuses_a_port_outside_1_65535(port):
+    """A port the OS cannot bind is a usage error (exit 2), not an internal OverflowError."""
+    r = CliRunner().invoke(app, ["serve", "--port", port])
+    assert r.exit_code == 2 and "--port" in r.output

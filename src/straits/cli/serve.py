@@ -11,7 +11,7 @@ from straits.cli._common import DbOpt
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port to listen on (1-65535).", min=1, max=65535)] = 8000,
     allow_host: Annotated[list[str] | None, typer.Option(
         "--allow-host", help="Extra name accepted in the Host header (repeatable); loopback "
         "names always are. Needed when serving a LAN with --host 0.0.0.0.")] = None,
