@@ -136,3 +136,19 @@ def of(result: Any) -> Provenance | None:
     meta = getattr(getattr(result, "schema", None), "metadata", None) or {}
     raw = meta.get(ARROW_KEY)
     return Provenance.from_dict(json.loads(raw)) if raw else None
+
+
+class Cited:
+    """Mixin of result objects holding a ``provenance``: its method line and citation."""
+
+    provenance: Provenance
+
+    @property
+    def method(self) -> str:
+        """The method line (definitions and thresholds)."""
+        return self.provenance.method
+
+    @property
+    def source(self) -> str:
+        """The citations of every source used."""
+        return self.provenance.source

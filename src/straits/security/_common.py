@@ -32,15 +32,21 @@ def parties(spec: str | Sequence[str], *, name: str, func: str) -> list[Party]:
     names Korea twice in different parties and is an error.
     """
     out = resolve.parties(spec)
-    seen: dict[int, str] = {}
-    for party in out:
-        for code in party.codes:
-            if code in seen and seen[code] != party.label:
-                raise ParameterError(
-                    f"The {name!r} parameter of {func} names {seen[code]} and {party.label}, "
-                    "which share an economy; name each economy once (a bloc counts as one).")
-            seen[code] = party.label
+    if (clash := shared_member(out)) is not None:
+        raise ParameterError(
+            f"The {name!r} parameter of {func} names {clash[1]} and {clash[2]}, which share "
+            "an economy; name each economy once (a bloc counts as one).")
     return out
+
+
+def shared_member(group: Sequence[Party]) -> tuple[int, str, str] | None:
+    """The first economy code in two different parties, with both labels, or None."""
+    owner: dict[int, str] = {}
+    for party in group:
+        for code in party.codes:
+            if owner.setdefault(code, party.label) != party.label:
+                return code, owner[code], party.label
+    return None
 
 
 def party_code(group: Sequence[Party], index: int) -> int:
@@ -57,17 +63,14 @@ def party_table(group: Sequence[Party]) -> pa.Table:
     """
     import pyarrow as pa
 
+    if (clash := shared_member(group)) is not None:
+        code, first, second = clash
+        raise ParameterError(f"Economy code {code} belongs to both {first} and {second}; an "
+                             "economy can be in one party of a query only.")
     members: list[int] = []
     codes: list[int] = []
     labels: list[str] = []
-    owner: dict[int, str] = {}
     for i, party in enumerate(group):
-        for code in party.codes:
-            if code in owner and owner[code] != party.label:
-                raise ParameterError(
-                    f"Economy code {code} belongs to both {owner[code]} and {party.label}; "
-                    "an economy can be in one party of a query only.")
-            owner[code] = party.label
         if len(party.codes) > 1:
             members.extend(party.codes)
             codes.extend([party_code(group, i)] * len(party.codes))

@@ -28,7 +28,7 @@ import pandas as pd
 from straits import resolve
 from straits.errors import DataNotLoadedError
 from straits.params import Economy, Month, Options, Products, validate_params
-from straits.provenance import Provenance, attach
+from straits.provenance import Cited, Provenance, attach
 from straits.reference.blocs import resolve_party
 from straits.security._common import describe, party_code, party_table
 from straits.security.comparable import footing
@@ -64,7 +64,7 @@ COVERAGE_COLUMNS = ["product", "covered", "code", "source", "dataset", "value_be
 
 
 @dataclass
-class Event:
+class Event(Cited):
     """Result of :func:`event`.
 
     Attributes
@@ -112,16 +112,6 @@ class Event:
     def title(self) -> str:
         """The preset's title (or a generated one for a custom event)."""
         return self.preset.title
-
-    @property
-    def method(self) -> str:
-        """The method line."""
-        return self.provenance.method
-
-    @property
-    def source(self) -> str:
-        """The citations of every source used."""
-        return self.provenance.source
 
 
 @validate_params({"preset": Options(*PRESETS, none_ok=True), "importer": Economy(none_ok=True),

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from straits.params import Economy, Interval, YearSpec, validate_params
-from straits.provenance import Provenance, attach
+from straits.provenance import Cited, Provenance, attach
 from straits.reference.blocs import Party, resolve_party
 from straits.security import dependence
 from straits.security._common import baci_provenance, describe, party_code, party_table
@@ -40,7 +40,7 @@ _MIN_SHARE = Interval(float, 0, 1, closed="neither")
 
 
 @dataclass
-class Mutual:
+class Mutual(Cited):
     """Result of :func:`mutual`.
 
     Attributes
@@ -66,16 +66,6 @@ class Mutual:
     products: pd.DataFrame
     balance: pd.DataFrame
     provenance: Provenance
-
-    @property
-    def method(self) -> str:
-        """The method line (definition and threshold)."""
-        return self.provenance.method
-
-    @property
-    def source(self) -> str:
-        """The citation of the data."""
-        return self.provenance.source
 
     @property
     def a_on_b(self) -> pd.DataFrame:

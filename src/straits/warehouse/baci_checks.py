@@ -18,6 +18,7 @@ fails, at that check's first line. Duplicate flows (a check across lines) come l
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from straits.errors import InputFileError
@@ -80,13 +81,13 @@ ROW_CHECKS: tuple[RowCheck, ...] = (
     _number("v", "DOUBLE"),
     RowCheck("year", "t", "expected the file name's year {year}", "trim(t) <> '{year}'"),
     RowCheck("exporter", "i", "expected a code listed in {country_file}",
-             "TRY_CAST(trim(i) AS INTEGER) NOT IN (SELECT code FROM countries)"),
+             "TRY_CAST(trim(i) AS INTEGER) NOT IN ({countries})"),
     RowCheck("importer", "j", "expected a code listed in {country_file}",
-             "TRY_CAST(trim(j) AS INTEGER) NOT IN (SELECT code FROM countries)"),
+             "TRY_CAST(trim(j) AS INTEGER) NOT IN ({countries})"),
     RowCheck("product_form", "k", "expected an HS6 code of up to six digits",
              "NOT regexp_full_match(trim(k), '[0-9]{{1,6}}')"),
     RowCheck("product", "k", "expected a code listed in {product_file} (is the file really {hs}?)",
-             "lpad(trim(k), 6, '0') NOT IN (SELECT product FROM products)"),
+             "lpad(trim(k), 6, '0') NOT IN ({products})"),
     RowCheck("value", "v", "expected a number >= 0", f"NOT {_V_OK}",
              limit=bounds.MAX_VALUE_KUSD, unit="thousand USD"),
     RowCheck("quantity", "q", "expected a number >= 0, empty or NA", f"NOT {_Q_OK}",
@@ -112,9 +113,22 @@ FLOW_COLUMNS: dict[str, str] = {
 FLOW_KEY = ("year", "exporter", "importer", "product")
 
 
-def predicate(check: RowCheck, year: int) -> str:
-    """The check's SQL for the file of ``year`` (the only value it holds is that int)."""
-    return check.predicate.format(year=int(year))
+def predicate(check: RowCheck, year: int, *, countries: str, products: str) -> str:
+    """The check's SQL for the file of ``year``.
+
+    ``countries`` and ``products`` are the SQL lists of the known codes (see
+    :func:`known_codes`): literal IN lists rather than sub-queries, which Spark plans inside
+    an aggregate's FILTER as a null-aware nested-loop join, row by row against the table.
+    """
+    return check.predicate.format(year=int(year), countries=countries, products=products)
+
+
+def known_codes(country_codes: Iterable[int], product_codes: Iterable[str]) -> dict[str, str]:
+    """``countries`` and ``products`` for :func:`predicate`: the codes as SQL literal lists."""
+    from straits.warehouse.backend import sql_literal
+
+    return {"countries": ", ".join(str(int(c)) for c in country_codes),
+            "products": ", ".join(sql_literal(str(p)) for p in product_codes)}
 
 
 def fail(path: object, check: RowCheck, line: int, value: object, **context: object):

@@ -96,7 +96,8 @@ def _ingest(spark: SparkSession, release: BaciRelease, root: Path,
     refs = _reference_tables(release, root)
     for name in ("countries", "products"):
         spark.createDataFrame(refs[name]).createOrReplaceTempView(name)
-    known = _known_codes(refs)
+    known = checks.known_codes(refs["countries"].column("code").to_pylist(),
+                               refs["products"].column("product").to_pylist())
     staging = pw.staging_dir(root)
     try:
         staged = []
@@ -113,21 +114,6 @@ def _ingest(spark: SparkSession, release: BaciRelease, root: Path,
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [{k: row[k] for k in SUMMARY} for row, _ in staged]
-
-
-def _known_codes(refs: Mapping[str, pa.Table]) -> dict[str, str]:
-    """The checks' reference sub-queries as literal IN lists (a few hundred to 5,000 codes).
-
-    Spark plans ``x NOT IN (SELECT ...)`` inside an aggregate's FILTER as a null-aware
-    nested-loop join, row by row against the table; a literal list becomes a hash-set test
-    with the same NULL semantics, so an 11M-flow year is checked in one scan.
-    """
-    from straits.warehouse.backend import sql_literal
-
-    countries = ", ".join(str(int(c)) for c in refs["countries"].column("code").to_pylist())
-    products = ", ".join(sql_literal(str(p)) for p in refs["products"].column("product").to_pylist())
-    return {"(SELECT code FROM countries)": f"({countries})",
-            "(SELECT product FROM products)": f"({products})"}
 
 
 def _reference_tables(release: BaciRelease, root: Path) -> dict[str, pa.Table]:
@@ -195,7 +181,7 @@ def _stage_year(spark: SparkSession, release: BaciRelease, year: int, path: Path
     data = f"(SELECT * FROM {view} WHERE NOT (blk = 0 AND mid = 0) AND trim(value) <> '')"
     pos = "named_struct('blk', blk, 'mid', mid)"
     firsts = [f"min({pos}) FILTER (WHERE nf <> 6) AS fields"] + [
-        f"min({pos}) FILTER (WHERE nf = 6 AND ({expression(_inlined(checks.predicate(c, year), known))})) "
+        f"min({pos}) FILTER (WHERE nf = 6 AND ({expression(checks.predicate(c, year, **known))})) "
         f"AS {c.name}" for c in checks.ROW_CHECKS]
     # totals with TRY_CAST: computed with the checks, before any line is known good
     v = expression(checks.FLOW_COLUMNS["value_kusd"].replace("CAST(", "TRY_CAST(", 1))
@@ -233,13 +219,6 @@ def _stage_year(spark: SparkSession, release: BaciRelease, year: int, path: Path
            "loaded_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
            "min_value_kusd": stats["min_value_kusd"], "has_quantity": bool(stats["has_quantity"])}
     return row, sorted(out.glob("part-*.parquet"))
-
-
-def _inlined(predicate: str, known: Mapping[str, str]) -> str:
-    """``predicate`` with its reference sub-queries replaced by :func:`_known_codes` lists."""
-    for subquery, values in known.items():
-        predicate = predicate.replace(subquery, values)
-    return predicate
 
 
 def _line_of(spark: SparkSession, view: str, pos) -> int:
