@@ -138,3 +138,101 @@ def test_fast_path_equals_ranked_path(session, shared, tmp_path):
     both = watch(session, "KOR")
     both = both[both["product"].str.len() == 10].reset_index(drop=True)
     pd.testing.assert_frame_equal(alone, both)
+
+
+def _synthetic_panel(items: int, partners: int, months: int, seed: int) -> pd.DataFrame:
+    """Seeded synthetic monthly panel (bench/generate_watch.py's recipe, never real data):
+    lognormal levels per series, 15% noise, some series collapsing or appearing."""
+    rng = np.random.default_rng(seed)
+    n = items * partners
+    level = rng.lognormal(13, 1.5, n)[:, None] * rng.lognormal(0, 0.15, (n, months))
+    t = np.arange(months)[None, :]
+    level[rng.random(n) < 0.05] *= np.where(t >= months // 2, 0.05, 1.0)
+    level[rng.random(n) < 0.05] *= t >= months // 3
+    return pd.DataFrame({
+        "product": np.repeat([f"{i:06d}" for i in range(items)], partners * months),
+        "supplier": np.tile(np.repeat([f"S{j:02d}" for j in range(partners)], months), items),
+        "period": np.tile(P0 + np.arange(months), n),
+        "value_usd": level.reshape(-1)})
+
+
+def test_signals_do_not_depend_on_row_order_chunks_or_split_rows():
+    """The same panel asked four ways gives the same signals: grouped rows (the run-length
+    encoding path, > 65,536 rows), shuffled rows (the hashing path), many Arrow chunks
+    (the block loop crossing chunk boundaries), and every value split over two rows
+    (halves add back exactly)."""
+    import pyarrow as pa
+
+    raw = _synthetic_panel(60, 30, 40, seed=5)  # 72,000 rows
+    grouped = signals(raw)  # the counts the 0.1 implementation (one bincount) gave too
+    assert grouped["signal"].value_counts().to_dict() == {
+        "new_supplier": 15, "seasonal_drop": 12, "concentration": 3}
+    shuffled = raw.sample(frac=1.0, random_state=1)
+    pd.testing.assert_frame_equal(signals(shuffled), grouped)
+    chunked = pa.Table.from_batches(pa.Table.from_pandas(shuffled, preserve_index=False)
+                                    .to_batches(max_chunksize=7_001))
+    assert chunked.column("value_usd").num_chunks > 10
+    pd.testing.assert_frame_equal(signals(chunked), grouped)
+    half = raw.assign(value_usd=raw["value_usd"] / 2)
+    pd.testing.assert_frame_equal(signals(pd.concat([half, half.iloc[::-1]])), grouped)
+
+
+def test_panel_equals_a_direct_sum():
+    """The dense panel holds, cell by cell, the sum of the rows of that product, supplier
+    and month (nulls count as zero), and marks the months each product reports."""
+    import pyarrow as pa
+
+    from straits.security.watch import _panel
+
+    rng = np.random.default_rng(9)
+    rows = 5_000
+    raw = pd.DataFrame({"product": rng.choice(["A", "B", "C", "D"], rows),
+                        "supplier": rng.choice(["KOR", "JPN", "CHN"], rows),
+                        "period": P0 + rng.integers(0, 30, rows),
+                        "value_usd": rng.lognormal(10, 1, rows)})
+    raw.loc[rng.random(rows) < 0.01, "value_usd"] = None
+    p = _panel(pa.Table.from_pandas(raw, preserve_index=False))
+    want = raw.fillna({"value_usd": 0.0}).groupby(["product", "supplier", "period"])[
+        "value_usd"].sum()
+    got = pd.Series(p.V.reshape(-1), index=pd.MultiIndex.from_product(
+        [range(len(p.V)), range(p.V.shape[1])]))
+    got.index = pd.MultiIndex.from_arrays([
+        p.prods[p.s_prod[got.index.get_level_values(0)]],
+        p.sups[p.s_sup[got.index.get_level_values(0)]],
+        got.index.get_level_values(1) + p.p0], names=want.index.names)
+    got = got[got.index.isin(want.index)]
+    pd.testing.assert_series_equal(got.sort_index(), want.sort_index(), check_names=False,
+                                   rtol=1e-12)
+    months = raw.groupby("product")["period"].unique()
+    for i, prod in enumerate(p.prods):
+        assert set(np.flatnonzero(p.seen[i]) + p.p0) == set(months[prod])
+
+
+def test_any_short_or_ragged_panel_gives_sound_signals():
+    """Panels of any length (0.1 failed below 12 months) and ragged coverage: no error, and
+    every signal keeps its rule: a drop is below (1 - 0.5) x its baseline, shares lie in
+    [0, 1] (or are undefined: nothing imported that month), a signal's month lies inside
+    its product's coverage (a month without rows there counts as zero)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.integers(1, 30), st.integers(1, 300), st.integers(0, 2**32 - 1))
+    def check(months, rows, seed):
+        rng = np.random.default_rng(seed)
+        raw = pd.DataFrame({
+            "product": rng.choice(["A", "B", "C"], rows),
+            "supplier": rng.choice(["KOR", "JPN", "CHN", "USA"], rows),
+            "period": P0 + rng.integers(0, months, rows),
+            "value_usd": rng.lognormal(12, 2, rows) * (rng.random(rows) > 0.2)})
+        out = signals(raw, min_value_usd=1e4)
+        span = raw.groupby("product")["period"].agg(["min", "max"])
+        lo, hi = (span.loc[out["product"], c].to_numpy() for c in ("min", "max"))
+        assert ((out["_p"] >= lo) & (out["_p"] <= hi)).all()
+        drops = out[out["signal"] == "seasonal_drop"]
+        assert (drops["value_usd"] < 0.5 * drops["baseline_usd"]).all()
+        assert (out["share"].between(0, 1) | out["share"].isna()).all()
+        if months < 13:
+            assert out.query("signal != 'new_supplier'").empty  # baselines need 13 months
+
+    check()

@@ -41,8 +41,9 @@ one country of 50% or more (2021-22 supply-chain stabilisation measures).
 
 from __future__ import annotations
 
+import mmap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -162,15 +163,134 @@ def watch(wh: Warehouse, importer: str, *, products: str | Sequence[str] | None 
         method=method_note(drop_threshold, share_threshold, new_share, min_share)))
 
 
-def _encode(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Dictionary-encode a column: integer codes and the distinct values (Arrow, in C++)."""
-    if isinstance(column, pa.Array):
-        column = pa.chunked_array([column])
-    enc = pc.dictionary_encode(column).unify_dictionaries()  # one dictionary, all chunks
+#: Rows handled at a time while the panel is built (bounds the temporaries at ~10 MB each).
+_BLOCK = 1 << 20
+
+
+def _encode(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """Dictionary-encode a column: int32 codes and the distinct values (Arrow, in C++).
+
+    Monthly series arrive grouped (a product's rows together, a supplier's months in a
+    run), so when runs are long only the first row of each run is hashed and the codes are
+    repeated over the run: one cheap comparison of neighbours instead of hashing every row.
+    The codes live in the system allocator, whose freed memory the NumPy arrays that
+    follow can reuse (see :func:`_panel` on why that matters).
+    """
+    pool = pa.system_memory_pool()
+    rows = len(column)
+    if rows > 1 << 16 and column.null_count == 0:
+        same = pc.equal(column.slice(1), column.slice(0, rows - 1), memory_pool=pool)
+        change = _scratch((rows,), np.bool_)  # change[i]: row i starts a run
+        change[0] = True
+        at = 1
+        for chunk in same.chunks:  # a loop over Arrow chunks (~100)
+            np.logical_not(chunk.to_numpy(zero_copy_only=False), out=change[at:at + len(chunk)])
+            at += len(chunk)
+        starts = np.flatnonzero(change)
+        del change
+        if len(starts) <= rows // 8:
+            codes, values = _encode(column.take(pa.array(starts)))
+            steps = _scratch((rows,), np.int32)  # the codes by a running sum of their steps
+            steps[starts] = np.diff(codes, prepend=0)
+            return np.cumsum(steps, dtype=np.int32, out=steps), values
+    enc = pc.dictionary_encode(column, memory_pool=pool).unify_dictionaries(memory_pool=pool)
     if enc.num_chunks == 0:
         return np.zeros(0, np.int32), np.zeros(0, object)
-    idx = np.concatenate([c.indices.to_numpy() for c in enc.chunks])  # per chunk, ~100
+    idx = (enc.chunk(0).indices.to_numpy() if enc.num_chunks == 1
+           else np.concatenate([c.indices.to_numpy() for c in enc.chunks]))
     return idx, enc.chunk(0).dictionary.to_numpy(zero_copy_only=False)
+
+
+def _numbers(array: pa.Array, dtype: type) -> np.ndarray:
+    """A numeric Arrow array as NumPy (nulls as 0), a view when it already has ``dtype``."""
+    if array.null_count:
+        array = pc.fill_null(array, 0)
+    return array.to_numpy().astype(dtype, copy=False)
+
+
+def _scratch(shape: tuple[int, ...], dtype: type) -> np.ndarray:
+    """A zeroed array for a full-size temporary, in its own anonymous memory mapping.
+
+    Why not ``np.empty``: NumPy asks the kernel for transparent huge pages for large arrays.
+    That pays when memory is reused, but the first touch of fresh huge pages is slow where
+    the host reclaims a guest's free memory (measured here: 2.2 ms a MB, against 0.44 ms a
+    MB for ordinary pages), and a CLI process touches this memory exactly once.
+    """
+    size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    if size < 1 << 24:
+        return np.zeros(shape, dtype)
+    return np.frombuffer(mmap.mmap(-1, size), dtype=dtype).reshape(shape)
+
+
+class _Panel(NamedTuple):
+    """The long table as a dense series x month panel (series grouped by product)."""
+
+    V: np.ndarray  # n x T values, USD
+    s_prod: np.ndarray  # product of each series
+    s_sup: np.ndarray  # supplier of each series
+    starts: np.ndarray  # first series of each product
+    seen: np.ndarray  # m x T: the product has a row that month
+    importer_side: np.ndarray  # per product: importer-reported (shares are defined)
+    prods: np.ndarray
+    sups: np.ndarray
+    p0: int
+
+
+def _pair(pid: np.ndarray, sup: np.ndarray, k: int, rows: slice) -> np.ndarray:
+    """Product-supplier key (product x k + supplier) of some rows, int64."""
+    key = pid[rows].astype(np.int64)
+    key *= k
+    key += sup[rows]
+    return key
+
+
+def _panel(tbl: pa.Table) -> _Panel:
+    """Build the panel block by block, summing rows that share a cell.
+
+    Why so careful with memory: on a 12M-row table every full-length temporary is ~100 MB,
+    and memory a process touches for the first time is expensive (page faults; on a
+    virtual machine that hands free memory back to its host, ~2 ms a MB, which made the
+    first call in a process three times slower than the next). So only the panel and the
+    two code arrays are full-length; everything else is one block of rows at a time.
+    """
+    pid, prods = _encode(tbl.column("product"))
+    sup, sups = _encode(tbl.column("supplier"))
+    m, k = len(prods), len(sups)
+    present = np.zeros(m * k, dtype=bool)
+    for i in range(0, tbl.num_rows, _BLOCK):  # a loop over blocks of a million rows
+        present[_pair(pid, sup, k, slice(i, i + _BLOCK))] = True
+    keys = np.flatnonzero(present)  # sorted: series grouped by product
+    remap = np.cumsum(present, dtype=np.int64) - 1
+    del present
+    period = tbl.column("period")
+    p0 = pc.min(period).as_py()
+    T = pc.max(period).as_py() - p0 + 1
+    n = len(keys)
+    V = _scratch((n * T,), np.float64)
+    filled = _scratch((n * T,), np.bool_)
+    has_side = "side" in tbl.column_names  # without it every row is importer-reported
+    importer_side = np.zeros(m, dtype=bool) if has_side else np.ones(m, dtype=bool)
+    i = 0
+    for batch in tbl.select(["period", "value_usd", *(["side"] if has_side else [])]) \
+            .to_batches(max_chunksize=_BLOCK):  # zero-copy slices of ~a million rows
+        rows_i = slice(i, i + batch.num_rows)
+        cell = _pair(pid, sup, k, rows_i)
+        np.take(remap, cell, out=cell, mode="clip")
+        cell *= T
+        cell += _numbers(batch.column(0), np.int64)
+        cell -= p0  # series x month cell
+        np.add.at(V, cell, _numbers(batch.column(1), np.float64))
+        filled[cell] = True
+        if has_side:
+            is_imp = pc.equal(batch.column(2), "importer").to_numpy(zero_copy_only=False)
+            importer_side[pid[rows_i][is_imp]] = True
+        i += batch.num_rows
+    del pid, sup, remap
+    V = V.reshape(n, T)
+    s_prod = keys // k
+    starts = np.flatnonzero(np.r_[True, s_prod[1:] != s_prod[:-1]])
+    seen = np.logical_or.reduceat(filled.reshape(n, T), starts, axis=0)
+    return _Panel(V, s_prod, keys % k, starts, seen, importer_side, prods, sups, p0)
 
 
 def signals(raw: pd.DataFrame | pa.Table, *, drop_threshold: float = 0.5,
@@ -191,41 +311,28 @@ def signals(raw: pd.DataFrame | pa.Table, *, drop_threshold: float = 0.5,
         preserve_index=False)
     if tbl.num_rows == 0:
         return pd.DataFrame(columns=[*SIGNAL_COLUMNS, "_p"])
-    pid, prods = _encode(tbl.column("product"))
-    sup, sups = _encode(tbl.column("supplier"))
-    key = pid.astype(np.int64) * len(sups) + sup
-    present = np.bincount(key, minlength=len(prods) * len(sups)) > 0
-    keys = np.flatnonzero(present)  # sorted: series grouped by product
-    remap = np.cumsum(present) - 1
-    sid = remap[key]
-    s_prod, s_sup = keys // len(sups), keys % len(sups)
-    period = np.asarray(tbl.column("period").to_numpy(), dtype=np.int64)
-    p0 = int(period.min())
-    T = int(period.max()) - p0 + 1
-    t = period - p0
-    n, m = len(keys), len(prods)
-    flat = sid * T + t
-    value = np.asarray(pc.fill_null(tbl.column("value_usd"), 0.0).to_numpy(), dtype=float)
-    V = np.bincount(flat, weights=value, minlength=n * T).reshape(n, T)
-    starts = np.flatnonzero(np.r_[True, s_prod[1:] != s_prod[:-1]])
-    seen = (np.bincount(pid.astype(np.int64) * T + t, minlength=m * T) > 0).reshape(m, T)
+    V, s_prod, s_sup, starts, seen, importer_side, prods, sups, p0 = _panel(tbl)
+    T = V.shape[1]
     first = np.where(seen.any(axis=1), seen.argmax(axis=1), T)
     last = np.where(seen.any(axis=1), T - 1 - seen[:, ::-1].argmax(axis=1), -1)
-    if "side" in tbl.column_names:
-        is_imp = pc.equal(tbl.column("side"), "importer").to_numpy(zero_copy_only=False)
-        importer_side = np.bincount(pid, weights=is_imp.astype(float), minlength=m) > 0
-    else:  # every row importer-reported
-        importer_side = np.ones(m, dtype=bool)
     P = np.add.reduceat(V, starts, axis=0)  # product totals over suppliers, m x T
     P[~importer_side] = np.nan
     # Every rule below works on shifted slices of the panel (x[:, :-k] is month t-k),
-    # full-size only for the cheap comparisons; ratios are computed at candidate cells.
+    # full-size only for the cheap comparisons, written in place into five reused buffers
+    # (see _panel and _scratch on why); ratios are computed at candidate cells.
     cols = np.arange(T)[None, :]
     f_s, l_s = first[s_prod][:, None], last[s_prod][:, None]
+    # Candidates are screened in float32 (half the memory traffic); every reported figure
+    # is recomputed in float64 at the candidate cells.
+    V32, buf = _scratch(V.shape, np.float32), _scratch(V.shape, np.float32)
+    np.copyto(V32, V, casting="same_kind")
+    cand, acc, tmp = (_scratch(V.shape, np.bool_) for _ in range(3))
 
-    def window_sum(x: np.ndarray, k0: int, k1: int) -> np.ndarray:
+    def window_sum(x: np.ndarray, k0: int, k1: int, out: np.ndarray | None = None
+                   ) -> np.ndarray:
         """Sum of x[t-k] for k = k0..k1 (NaN where the window leaves the panel)."""
-        out = np.full(x.shape, np.nan, dtype=x.dtype)
+        out = np.empty(x.shape, dtype=x.dtype) if out is None else out
+        out[:, :k1] = np.nan
         w = x.shape[1] - k1
         if w > 0:
             out[:, k1:] = x[:, k1 - k0:k1 - k0 + w]
@@ -233,16 +340,37 @@ def signals(raw: pd.DataFrame | pa.Table, *, drop_threshold: float = 0.5,
                 out[:, k1:] += x[:, k1 - k:k1 - k + w]
         return out
 
-    def seen_in_last(x: np.ndarray, k: int) -> np.ndarray:
-        """True where ``x`` held in any of the ``k`` previous months."""
-        acc = np.zeros_like(x)
-        for j in range(1, k + 1):  # a loop over lags (12 at most), not over items
-            acc[:, j:] |= x[:, :x.shape[1] - j]
-        return acc
+    def none_in_last(x: np.ndarray, k: int) -> np.ndarray:
+        """True (in ``acc``) where ``x`` held in none of the ``k`` previous months.
 
-    # Candidates are screened in float32 (half the memory traffic); every reported figure
-    # is recomputed in float64 at the candidate cells.
-    V32 = V.astype(np.float32)
+        By doubling: when ``cover[t]`` says x held in one of months t-1..t-w,
+        ``cover[t] | cover[t-s]`` says the same for t-1..t-w-s (s <= w), so 12 lags take
+        four passes, alternating between ``acc`` and ``tmp``.
+        """
+        cover, spare = acc, tmp
+        cover[:, 0] = False
+        cover[:, 1:] = x[:, :-1]
+        w = 1
+        while w < k:
+            s = min(w, k - w)
+            spare[:, :s] = cover[:, :s]
+            np.logical_or(cover[:, s:], cover[:, :-s], out=spare[:, s:])
+            cover, spare, w = spare, cover, w + s
+        if cover is not acc:
+            acc[...] = cover
+        return np.logical_not(acc, out=acc)
+
+    # A rule may use month t when the product has ``lag`` months of history before t and
+    # reports until t or later. Products covering the whole panel only lose its first
+    # months; the others (ragged) are checked row by row.
+    ragged = np.flatnonzero(((first > 0) | (last < T - 1))[s_prod])
+
+    def live(lag: int, mask: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The cells of ``mask`` with ``lag`` months of product history behind them."""
+        mask[:, :lag] = False
+        if ragged.size:
+            mask[ragged] &= (cols >= f_s[ragged] + lag) & (cols <= l_s[ragged])
+        return np.nonzero(mask)
 
     def base_at(r: np.ndarray, c: np.ndarray) -> np.ndarray:
         return (V[r, c - 13] + V[r, c - 12] + V[r, c - 11]) / 3.0
@@ -251,12 +379,19 @@ def signals(raw: pd.DataFrame | pa.Table, *, drop_threshold: float = 0.5,
         return V[r, c] + V[r, c - 1] + V[r, c - 2]
 
     with np.errstate(divide="ignore", invalid="ignore"):
+        # new supplier: nothing in the previous 12 months, now material
+        mask = none_in_last(np.greater(V32, 0, out=cand), 12)  # in acc
+        mask &= np.greater_equal(V32, min_value_usd, out=tmp)
+        r3, c3 = live(12, mask)
+        ok = V[r3, c3] >= new_share * P[s_prod[r3], c3]
+        new = (r3[ok], c3[ok])
         # seasonal drop: v[t] < (1 - d) * mean(v[t-13], v[t-12], v[t-11])
-        base = window_sum(V32, 11, 13) / np.float32(3.0)
-        cand = (V32 < (1.0 - drop_threshold) * base) & (base >= max(min_value_usd, 1e-9)) & (
-            cols >= f_s + 13) & (cols <= l_s)
-        del base
-        r, c = np.nonzero(cand)
+        base = window_sum(V32, 11, 13, out=buf)
+        base /= np.float32(3.0)
+        mask = np.greater_equal(base, max(min_value_usd, 1e-9), out=cand)
+        base *= 1.0 - drop_threshold
+        mask &= np.less(V32, base, out=tmp)
+        r, c = live(13, mask)
         pb = window_sum(P, 11, 13) / 3.0
         pbase = pb[s_prod[r], c]
         keep = np.isnan(pbase) | (base_at(r, c) / pbase >= min_share)
@@ -268,17 +403,15 @@ def signals(raw: pd.DataFrame | pa.Table, *, drop_threshold: float = 0.5,
         drop = (r[~earlier], c[~earlier])
         # concentration: three-month share crosses share_threshold (none in the prior 12)
         p3 = window_sum(P, 0, 2)
-        above = window_sum(V32, 0, 2) > share_threshold * p3.astype(np.float32)[s_prod]
-        conc_mask = above & ~seen_in_last(above, 12) & (cols >= f_s + 14) & (cols <= l_s)
-        r2, c2 = np.nonzero(conc_mask)
+        v3 = window_sum(V32, 0, 2, out=buf)
+        bar = np.take(share_threshold * p3.astype(np.float32), s_prod, axis=0, out=V32)
+        above = np.greater(v3, bar, out=cand)
+        mask = none_in_last(above, 12)  # in acc
+        mask &= above
+        r2, c2 = live(14, mask)
         ok = p3[s_prod[r2], c2] >= 3 * min_value_usd
         conc = (r2[ok], c2[ok])
-        # new supplier: nothing in the previous 12 months, now material
-        cand = ~seen_in_last(V32 > 0, 12) & (V32 >= min_value_usd) & (cols >= f_s + 12) & (
-            cols <= l_s)
-        r3, c3 = np.nonzero(cand)
-        ok = V[r3, c3] >= new_share * P[s_prod[r3], c3]
-        new = (r3[ok], c3[ok])
+        del V32, buf, v3, bar, above, mask
 
         def share_at(r: np.ndarray, c: np.ndarray) -> np.ndarray:
             return V[r, c] / P[s_prod[r], c]
