@@ -107,7 +107,8 @@ def assert_same(a: Any, b: Any, what: str = "") -> None:
 
 
 def same_csv(a: str, b: str) -> list[str]:
-    """Differences between two CSV texts of one table, numbers compared to 1e-9."""
+    """Differences between two CSV texts of one table, numbers compared to 1e-9 (also inside
+    list cells, which CSV holds as JSON text)."""
     import io
 
     fa = pd.read_csv(io.StringIO(a), dtype=str, keep_default_na=False)
@@ -120,12 +121,22 @@ def same_csv(a: str, b: str) -> list[str]:
 
 
 def _number(text: str) -> Any:
+    """A CSV cell as a number where it is one; a list cell (JSON text) as its records, so
+    the numbers inside it are compared to the tolerance too."""
+    import json
+
     if text == "":
         return None
     try:
         return float(text)
     except ValueError:
-        return text
+        pass
+    if text[:1] in "[{":
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+    return text
 
 
 class CountingWarehouse:
@@ -144,6 +155,11 @@ class CountingWarehouse:
         table = self.inner.arrow(query)
         self.collected.append((query.name, table.num_rows))
         return table
+
+    def batches(self, query: Any, rows: int = 1_000_000) -> Any:
+        for batch in self.inner.batches(query, rows):
+            self.collected.append((query.name, batch.num_rows))
+            yield batch
 
     def __getattr__(self, name: str) -> Any:  # years, catalog, citation, has_table, ...
         return getattr(self.inner, name)

@@ -22,7 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from straits.errors import ParameterError
-from straits.security.shock import allocate
+from straits.security.shock import allocate as allocate_arrow
+from straits.security.shock import frame
 from tests._tiny import tiny_warehouse
 
 P = "811292"
@@ -98,6 +99,11 @@ def test_overlaps_and_empties_are_errors(three, kw):
 
 
 # -- invariants of the allocation, for any input -------------------------------------------
+
+def allocate(imports, pools, **kw):
+    """The allocation as pandas frames (the engine returns Arrow tables)."""
+    return tuple(frame(t) for t in allocate_arrow(imports, pools, **kw))
+
 
 @st.composite
 def worlds(draw):

@@ -191,7 +191,7 @@ def test_panel_equals_a_direct_sum():
                         "period": P0 + rng.integers(0, 30, rows),
                         "value_usd": rng.lognormal(10, 1, rows)})
     raw.loc[rng.random(rows) < 0.01, "value_usd"] = None
-    p = _panel(pa.Table.from_pandas(raw, preserve_index=False))
+    p = _panel(pa.Table.from_pandas(raw, preserve_index=False).to_batches(1_000))
     want = raw.fillna({"value_usd": 0.0}).groupby(["product", "supplier", "period"])[
         "value_usd"].sum()
     got = pd.Series(p.V.reshape(-1), index=pd.MultiIndex.from_product(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    import numpy as np
     import pyarrow as pa
 
 
@@ -39,13 +40,13 @@ def floats(values: Sequence[float | None]) -> pa.Array:
                                                             pa.py_buffer(data)])
 
 
-def ints(values: Sequence[int | None]) -> pa.Array:
-    """An int64 array (None -> null)."""
+def ints(values: Sequence[int | None], *, bits: int = 64) -> pa.Array:
+    """An int64 (or, with ``bits=32``, int32) array (None -> null)."""
     import pyarrow as pa
 
-    data = _array.array("q", [0 if v is None else int(v) for v in values])
-    return pa.Array.from_buffers(pa.int64(), len(values), [_validity(values),
-                                                          pa.py_buffer(data)])
+    code, kind = ("q", pa.int64()) if bits == 64 else ("i", pa.int32())
+    data = _array.array(code, [0 if v is None else int(v) for v in values])
+    return pa.Array.from_buffers(kind, len(values), [_validity(values), pa.py_buffer(data)])
 
 
 def strings(values: Sequence[str | None]) -> pa.Array:
@@ -77,3 +78,40 @@ def table(columns: dict[str, pa.Array]) -> pa.Table:
     import pyarrow as pa
 
     return pa.Table.from_arrays(list(columns.values()), names=list(columns))
+
+
+def numbers(column: pa.Array | pa.ChunkedArray, dtype: str = "float64") -> np.ndarray:
+    """A numeric Arrow column as a NumPy array (nulls as 0), read from its buffers.
+
+    ``to_numpy`` would import pandas (see the module docstring); this reads the data buffer
+    itself: a view for one chunk without nulls, else one copy.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    if isinstance(column, pa.ChunkedArray):
+        column = (column.chunk(0) if column.num_chunks == 1 else
+                  pa.concat_arrays(column.chunks) if column.num_chunks else
+                  pa.nulls(0, column.type))
+    kind = np.dtype(_NUMPY[str(column.type)])
+    out = np.frombuffer(column.buffers()[1], dtype=kind, count=len(column), offset=column.offset
+                        * kind.itemsize) if len(column) else np.zeros(0, kind)
+    if column.null_count:
+        valid = np.unpackbits(np.frombuffer(column.buffers()[0], np.uint8),
+                              bitorder="little")[column.offset:column.offset + len(column)]
+        out = np.where(valid.astype(bool), out, 0)
+    return out.astype(dtype, copy=False)
+
+
+def from_numpy(values: np.ndarray) -> pa.Array:
+    """A float64, int64 or int32 NumPy array as an Arrow array (no pandas probe; no nulls)."""
+    import numpy as np
+    import pyarrow as pa
+
+    values = np.ascontiguousarray(values)
+    kind = {"float64": pa.float64(), "int64": pa.int64(), "int32": pa.int32()}[str(values.dtype)]
+    return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(values)])
+
+
+_NUMPY = {"double": "float64", "int64": "int64", "int32": "int32", "int16": "int16",
+          "int8": "int8", "float": "float32"}

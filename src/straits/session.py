@@ -10,7 +10,7 @@ Session -> engines -> Warehouse.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -111,6 +111,10 @@ class Session:
     def arrow(self, query: Query) -> pa.Table:
         """Run a :class:`~straits.warehouse.query.Query`; an Arrow table."""
         return self.backend.arrow(query)
+
+    def batches(self, query: Query, rows: int = 1_000_000) -> Iterator[pa.RecordBatch]:
+        """Run a :class:`~straits.warehouse.query.Query`; its result in record batches."""
+        return self.backend.batches(query, rows)
 
     def catalog(self) -> pa.Table:
         """One row per loaded dataset and year."""
@@ -315,12 +319,13 @@ class Session:
     # -- security (straits.security) ----------------------------------------------------
     def dependency(self, importer: str, *, year: int | None = None,
                    products: str | Sequence[str] | None = None, persistence: int | None = None,
-                   blocs: str | Sequence[str] | None = None) -> pd.DataFrame:
+                   blocs: str | Sequence[str] | None = None,
+                   arrow: bool = False) -> pd.DataFrame | pa.Table:
         """Dependency screen; see :func:`straits.security.dependency.dependency`."""
         from straits.security.dependency import dependency
 
         return dependency(self.backend, importer, year=year, products=products,
-                          persistence=persistence, blocs=blocs)
+                          persistence=persistence, blocs=blocs, arrow=arrow)
 
     def dependency_all(self, *, year: int | None = None,
                        products: str | Sequence[str] | None = None,
@@ -355,13 +360,14 @@ class Session:
     def shock(self, *, exporter: str | Sequence[str], importer: str | Sequence[str],
               products: str | Sequence[str], year: int | None = None, cut: float = 1.0,
               redirect: float = 0.2, also_restricting: str | Sequence[str] | None = None,
-              by: str = "importer", n_substitutes: int = 3) -> pd.DataFrame:
+              by: str = "importer", n_substitutes: int = 3,
+              arrow: bool = False) -> pd.DataFrame | pa.Table:
         """Restriction shock (shared substitute pool); see :func:`straits.security.shock.shock`."""
         from straits.security.shock import shock
 
         return shock(self.backend, exporter=exporter, importer=importer, products=products,
                      year=year, cut=cut, redirect=redirect, also_restricting=also_restricting,
-                     by=by, n_substitutes=n_substitutes)
+                     by=by, n_substitutes=n_substitutes, arrow=arrow)
 
     def event(self, preset: str | None = None, *, importer: str | None = None,
               exporter: str | None = None, products: str | Sequence[str] | None = None,

@@ -83,11 +83,9 @@ def dependency(
     """Dependency screen: top supplier, HHI, import/export ratio, 50% and GeoDep flags."""
     with open_session(db) as s:
         df = s.dependency(importer, year=year, products=products, persistence=persistence,
-                          blocs=blocs)
+                          blocs=blocs, arrow=True)
     if to_terminal(fmt, out):  # fit a terminal: contract columns only
-        keep = [c for c in df.columns if c not in ("description", "export_kusd",
-                                                   "no_own_exports", "geodep_years")]
-        df = df[keep].copy()
+        df = df.drop_columns(["description", "export_kusd", "no_own_exports", "geodep_years"])
     show(df, fmt, out, f"Dependency screen of {importer} (thousand USD)")
 
 
@@ -154,7 +152,7 @@ def shock(
     with open_session(db) as s:
         df = s.shock(exporter=exporter, importer=importer, products=products, year=year,
                      cut=cut, redirect=redirect, also_restricting=also_restricting,
-                     by=by.value)
+                     by=by.value, arrow=True)
     show(df, fmt, out, f"Shock: {exporter} restricts {products} (thousand USD)"
          + (", allocation by supplier" if by is ShockView.supplier else ""))
 

@@ -208,6 +208,9 @@ class _InTransaction(DuckDBBackend):
             for name in query.tables:
                 self.con.unregister(name)
 
+    def batches(self, query: Query, rows: int = 1_000_000):  # noqa: D102
+        yield from self.arrow(query).to_batches(max_chunksize=rows)
+
     def has_table(self, name: str) -> bool:  # noqa: D102 (inside the transaction, uncached)
         exists = self.con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = $n",
                                   {"n": name}).fetchall()[0][0]

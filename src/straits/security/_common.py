@@ -63,6 +63,8 @@ def party_table(group: Sequence[Party]) -> pa.Table:
     """
     import pyarrow as pa
 
+    from straits import _arrow
+
     if (clash := shared_member(group)) is not None:
         code, first, second = clash
         raise ParameterError(f"Economy code {code} belongs to both {first} and {second}; an "
@@ -75,8 +77,9 @@ def party_table(group: Sequence[Party]) -> pa.Table:
             members.extend(party.codes)
             codes.extend([party_code(group, i)] * len(party.codes))
             labels.extend([party.label] * len(party.codes))
-    return pa.table({"member": pa.array(members, pa.int32()), "party": pa.array(codes, pa.int32()),
-                     "label": pa.array(labels, pa.string())})
+    # built from buffers: pa.array on Python lists would import pandas (see straits._arrow)
+    return pa.Table.from_arrays([_arrow.ints(members, bits=32), _arrow.ints(codes, bits=32),
+                                 _arrow.strings(labels)], names=["member", "party", "label"])
 
 
 def window_years(wh: Warehouse, year: int, n: int = 3) -> list[int]:

@@ -94,7 +94,8 @@ def dependency(
     products: str | Sequence[str] | None = None,
     persistence: int | None = None,
     blocs: str | Sequence[str] | None = None,
-) -> pd.DataFrame:
+    arrow: bool = False,
+) -> pd.DataFrame | pa.Table:
     r"""Dependency screen of one importer (a country or a bloc such as ``EU27``, ``KOR+JPN``).
 
     Parameters
@@ -112,10 +113,12 @@ def dependency(
         (the years are first put on one footing, see :mod:`straits.security.comparable`).
     blocs : str or list of str, optional
         Blocs to treat as single suppliers (``"EU27"``), intra-bloc trade excluded.
+    arrow : bool
+        Return an Arrow table with the same columns (what the CLI writes: no pandas).
 
     Returns
     -------
-    pandas.DataFrame
+    pandas.DataFrame or pyarrow.Table
         ``product, import_kusd, top_supplier, top_share, n_suppliers, import_hhi,
         world_export_hhi, import_export_ratio, one_country_50, geodep, critical``, then
         ``value_at_risk_kusd, no_own_exports, export_kusd, geodep_years, description``;
@@ -140,8 +143,9 @@ def dependency(
     t, years, notes = _screen(wh, year=year, products=products, persistence=persistence,
                               group=group, importers=[party_code(group, 0)], describe=True,
                               func="dependency")
-    df = _finish(t.to_pandas().drop(columns="importer").reset_index(drop=True))
-    return attach(df, baci_provenance(wh, years, method_note(persistence), notes))
+    t = t.drop_columns(["importer"])
+    prov = baci_provenance(wh, years, method_note(persistence), notes)
+    return attach(t if arrow else _finish(t.to_pandas()), prov)
 
 
 @validate_params(dict(_OPTIONS))

@@ -21,7 +21,7 @@ from straits.provenance import Cited, Provenance, attach
 from straits.reference.blocs import Party, resolve_party
 from straits.security import dependence
 from straits.security._common import baci_provenance, describe, party_code, party_table
-from straits.security.shock import simulate
+from straits.security.shock import frame, simulate
 from straits.warehouse import security_sql as q
 from straits.warehouse.protocol import resolve_year
 
@@ -229,7 +229,7 @@ def shared_dependence(
     table, _ = simulate(wh, year=y, products=prods, restricting=list(group[2].codes),
                         group=group[:2], cut=1.0, redirect=redirect,
                         n_substitutes=n_substitutes)
-    res = table.set_index(["importer", "product"])
+    res = frame(table).set_index(["importer", "product"])
     for lab, pre in ((la, "a"), (lb, "b")):
         r = res.xs(lab, level="importer").reindex(out["product"])
         out[f"{pre}_other_kusd"] = (r["imports_kusd"] - r["from_restricting_kusd"]).to_numpy()

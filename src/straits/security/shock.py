@@ -28,7 +28,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from straits import resolve
 from straits.params import Economies, Interval, Options, Products, YearSpec, validate_params
@@ -39,6 +38,7 @@ from straits.warehouse import security_sql as q
 from straits.warehouse.protocol import resolve_year
 
 if TYPE_CHECKING:
+    import pandas as pd
     import pyarrow as pa
 
     from straits.warehouse.protocol import Warehouse
@@ -56,11 +56,14 @@ def mset(group: Sequence[Party]) -> pa.Table:
     """``member, party, label`` for every member code of every affected importer."""
     import pyarrow as pa
 
+    from straits import _arrow
+
     members = [c for p in group for c in p.codes]
     party = [i for i, p in enumerate(group) for _ in p.codes]
     labels = [p.label for p in group for _ in p.codes]
-    return pa.table({"member": pa.array(members, pa.int32()), "party": pa.array(party, pa.int32()),
-                     "label": pa.array(labels, pa.string())})
+    # built from buffers: pa.array on Python lists would import pandas (see straits._arrow)
+    return pa.Table.from_arrays([_arrow.ints(members, bits=32), _arrow.ints(party, bits=32),
+                                 _arrow.strings(labels)], names=["member", "party", "label"])
 
 
 def struct_lists(long: pd.DataFrame, key: str, fields: list[str]) -> pd.Series:
@@ -68,99 +71,174 @@ def struct_lists(long: pd.DataFrame, key: str, fields: list[str]) -> pd.Series:
 
     Arrow stores it as ``list<struct<...>>``; the field names carry the units.
     """
+    import pandas as pd
+
     records = long[fields].to_dict(orient="records")
     return pd.Series(records, index=long.index).groupby(long[key], sort=False).agg(list)
 
 
-def allocate(imports: pd.DataFrame, pools: pd.DataFrame, *, cut: float, redirect: float,
-             n_substitutes: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _arrow_table(data: pa.Table | pd.DataFrame, columns: dict[str, str]) -> pa.Table:
+    """``data`` as an Arrow table of exactly ``columns`` (name: ``string`` or ``float64``)."""
+    import pyarrow as pa
+
+    schema = pa.schema([(c, pa.string() if t == "string" else pa.float64())
+                        for c, t in columns.items()])
+    if not isinstance(data, pa.Table):
+        return pa.Table.from_pandas(data[list(columns)], schema=schema, preserve_index=False)
+    data = data.select(list(columns))
+    return data if data.schema.equals(schema) else data.cast(schema)
+
+
+def _positions(column: pa.ChunkedArray, values: pa.Array) -> np.ndarray:
+    """Index of each row's value in ``values`` (-1 where absent), computed by Arrow."""
+    import pyarrow.compute as pc
+
+    from straits import _arrow
+
+    absent = _arrow.ints([-1], bits=32)[0]  # an Arrow scalar: a Python -1 imports pandas
+    return _arrow.numbers(pc.fill_null(pc.index_in(column, value_set=values), absent), "int64")
+
+
+def _sorted(table: pa.Table, keys: list[tuple[str, str]]) -> pa.Table:
+    import pyarrow.compute as pc
+
+    return table.take(pc.sort_indices(table, sort_keys=keys))
+
+
+def allocate(imports: pa.Table | pd.DataFrame, pools: pa.Table | pd.DataFrame, *, cut: float,
+             redirect: float, n_substitutes: int = 3, labels: Sequence[str] | None = None,
+             products: Sequence[str] | None = None) -> tuple[pa.Table, pa.Table]:
     """Share each product's substitute pool among the affected importers (the model above).
+
+    Vectorised over importer x product cells in NumPy, with Arrow for the strings (no
+    pandas: the CLI's ``shock`` answers without importing it).
 
     Parameters
     ----------
-    imports : pandas.DataFrame
-        importer, product, imports_kusd, from_restricting_kusd: one row per affected
-        importer and product (zeros where it buys none).
-    pools : pandas.DataFrame
+    imports : pyarrow.Table or pandas.DataFrame
+        importer, product, imports_kusd, from_restricting_kusd for the affected importers
+        (a missing importer and product counts as zero).
+    pools : pyarrow.Table or pandas.DataFrame
         supplier, product, exports_outside_kusd (exports to destinations outside M) for the
         substitute suppliers.
     cut, redirect : float
         Fractions in [0, 1].
     n_substitutes : int
         Length of the ``top_substitutes`` lists.
+    labels, products : list of str, optional
+        The importers and products of the grid (default: those in ``imports``).
 
     Returns
     -------
-    (pandas.DataFrame, pandas.DataFrame)
+    (pyarrow.Table, pyarrow.Table)
         The importer table (:data:`COLUMNS`: one row per importer and product, then a
         ``WORLD`` row per product) and the allocation (:data:`SUPPLIER_COLUMNS`: what each
         substitute supplier gives each importer).
     """
-    imp = imports.copy()
-    imp["exposed_kusd"] = cut * imp["from_restricting_kusd"]
-    pl = pools.assign(pool=redirect * pools["exports_outside_kusd"])
-    pl = pl[pl["pool"] > 0].sort_values(["product", "pool", "supplier"],
-                                        ascending=[True, False, True], ignore_index=True)
-    big_p = pl.groupby("product")["pool"].sum()
-    big_e = imp.groupby("product")["exposed_kusd"].sum()
-    p_of = imp["product"].map(big_p).astype(float).fillna(0.0).to_numpy()
-    e_of = imp["product"].map(big_e).astype(float).to_numpy()
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from straits import _arrow
+
+    imports = _arrow_table(imports, {"importer": "string", "product": "string",
+                                     "imports_kusd": "float64",
+                                     "from_restricting_kusd": "float64"})
+    pools = _arrow_table(pools, {"supplier": "string", "product": "string",
+                                 "exports_outside_kusd": "float64"})
+    lab = _arrow.strings(list(labels)) if labels is not None else pc.unique(
+        imports.column("importer"))
+    prod = _arrow.strings(list(products)) if products is not None else pc.unique(
+        imports.column("product"))
+    n_l, n_p = len(lab), len(prod)
+    # the grid: importer-major cells (i, p) at i x n_p + p
+    cell = _positions(imports.column("importer"), lab) * n_p + _positions(
+        imports.column("product"), prod)
+    ok = cell >= 0
+    imp, frm = np.zeros(n_l * n_p), np.zeros(n_l * n_p)
+    np.add.at(imp, cell[ok], _arrow.numbers(imports.column("imports_kusd"))[ok])
+    np.add.at(frm, cell[ok], _arrow.numbers(imports.column("from_restricting_kusd"))[ok])
+    exposed = cut * frm
+    # pools of the grid's products, largest first within a product (ties by supplier name)
+    pp = _positions(pools.column("product"), prod)
+    pool = redirect * _arrow.numbers(pools.column("exports_outside_kusd"))
+    keep = np.flatnonzero((pp >= 0) & (pool > 0))
+    pl = _sorted(pa.Table.from_arrays(
+        [_arrow.from_numpy(pp[keep]), _arrow.from_numpy(pool[keep]),
+         pools.column("supplier").take(_arrow.from_numpy(keep))], names=["p", "pool", "supplier"]),
+        [("p", "ascending"), ("pool", "descending"), ("supplier", "ascending")])
+    pp, pool = _arrow.numbers(pl.column("p"), "int64"), _arrow.numbers(pl.column("pool"))
+    big_p = np.bincount(pp, weights=pool, minlength=n_p).astype(float)  # float if empty too
+    big_e = exposed.reshape(n_l, n_p).sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        ratio = np.where(e_of > 0, np.minimum(1.0, p_of / e_of), 0.0)
-    imp["pool_kusd"] = p_of
-    imp["covered_kusd"] = imp["exposed_kusd"] * ratio
-    pl["weight"] = pl["pool"] / pl["product"].map(big_p).astype(float)
-    pl["n_substitutes"] = pl.groupby("product")["pool"].transform("size")
-    world = imp.groupby("product", as_index=False)[
-        ["imports_kusd", "from_restricting_kusd", "exposed_kusd", "covered_kusd"]].sum()
-    world["importer"] = WORLD
-    world["pool_kusd"] = world["product"].map(big_p).astype(float).fillna(0.0)
-    out = pd.concat([imp, world], ignore_index=True)
-    out["gap_kusd"] = out["exposed_kusd"] - out["covered_kusd"]
+        ratio = np.where(big_e > 0, np.minimum(1.0, big_p / big_e), 0.0)
+        weight = pool / big_p[pp]
+    covered = exposed * np.tile(ratio, n_l)
+    n_sub = np.bincount(pp, minlength=n_p)
+    # importer rows, then one WORLD row per product (sums over the importers)
+    rows_p = np.r_[np.tile(np.arange(n_p), n_l), np.arange(n_p)]
+    def with_world(x: np.ndarray) -> np.ndarray:
+        return np.r_[x, x.reshape(n_l, n_p).sum(axis=0)]
+    imp, frm, exposed, covered = (with_world(x) for x in (imp, frm, exposed, covered))
+    gap = exposed - covered
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["coverage_share"] = (out["covered_kusd"] / out["exposed_kusd"]).where(
-            out["exposed_kusd"] > 0)
-        out["gap_share"] = (out["gap_kusd"] / out["imports_kusd"]).where(
-            out["imports_kusd"] > 0)
-    out["n_substitutes"] = out["product"].map(
-        pl.groupby("product")["n_substitutes"].first()).fillna(0).astype("int64")
+        coverage = np.where(exposed > 0, covered / exposed, np.nan)
+        gap_share = np.where(imp > 0, gap / imp, np.nan)
+    importer = pa.DictionaryArray.from_arrays(
+        _arrow.from_numpy(np.r_[np.repeat(np.arange(n_l), n_p), np.full(n_p, n_l)].astype(
+            np.int32)), pa.concat_arrays([lab, _arrow.strings([WORLD])])).dictionary_decode()
     # top substitutes: the same suppliers for every importer of a product (the allocation
     # is proportional to pool_s), each importer's amounts = covered_m x pool_s / P
-    top = pl.groupby("product").head(n_substitutes)
-    long = out[["importer", "product", "covered_kusd"]].reset_index().merge(
-        top[["product", "supplier", "weight"]], on="product")
-    long["value_kusd"] = long["covered_kusd"] * long["weight"]
-    out["top_substitutes"] = struct_lists(long, "index", ["supplier", "value_kusd"]).reindex(
-        out.index)
-    out["top_substitutes"] = out["top_substitutes"].map(lambda v: v if isinstance(v, list) else [])
-    out["_world"] = out["importer"] == WORLD
-    out = out.sort_values(["_world", "gap_kusd", "importer", "product"],
-                          ascending=[True, False, True, True])[COLUMNS].reset_index(drop=True)
-    alloc = imp[["importer", "product", "covered_kusd"]].merge(
-        pl[["product", "supplier", "pool", "weight"]], on="product")
-    alloc["allocated_kusd"] = alloc["covered_kusd"] * alloc["weight"]
-    alloc = alloc.rename(columns={"pool": "supplier_pool_kusd"}).sort_values(
-        ["product", "supplier_pool_kusd", "supplier", "importer"],
-        ascending=[True, False, True, True])[SUPPLIER_COLUMNS].reset_index(drop=True)
+    first = np.r_[0, np.cumsum(n_sub)[:-1]]  # a product's first pool row
+    take = np.minimum(n_sub, n_substitutes)[rows_p]
+    offsets = np.r_[0, np.cumsum(take)]
+    owner = np.repeat(np.arange(len(rows_p)), take)
+    elem = first[rows_p][owner] + np.arange(offsets[-1]) - offsets[:-1][owner]
+    tops = pa.ListArray.from_arrays(_arrow.from_numpy(offsets.astype(np.int32)), pa.StructArray
+                                    .from_arrays([pl.column("supplier").combine_chunks().take(
+                                        _arrow.from_numpy(elem)), _arrow.from_numpy(
+                                        covered[owner] * weight[elem])],
+                                        names=["supplier", "value_kusd"]))
+    out = pa.Table.from_arrays([
+        importer, prod.take(_arrow.from_numpy(rows_p)), *(_arrow.from_numpy(x) for x in (
+            imp, frm, exposed, big_p[rows_p], covered, coverage, gap, gap_share)),
+        _arrow.from_numpy(n_sub[rows_p].astype(np.int64)), tops], names=COLUMNS)
+    out = _sorted(out.append_column("_world", _arrow.from_numpy(
+        (np.arange(len(rows_p)) >= n_l * n_p).astype(np.int64))), [
+        ("_world", "ascending"), ("gap_kusd", "descending"), ("importer", "ascending"),
+        ("product", "ascending")]).drop_columns(["_world"])
+    # the allocation: every substitute's pool row with every importer of its product
+    j = np.repeat(np.arange(len(pp)), n_l)
+    i = np.tile(np.arange(n_l), len(pp))
+    alloc = pa.Table.from_arrays([
+        prod.take(_arrow.from_numpy(pp[j])), pl.column("supplier").combine_chunks().take(
+            _arrow.from_numpy(j)), _arrow.from_numpy(pool[j]), lab.take(_arrow.from_numpy(i)),
+        _arrow.from_numpy(covered[i * n_p + pp[j]] * weight[j])], names=SUPPLIER_COLUMNS)
+    alloc = _sorted(alloc, [("product", "ascending"), ("supplier_pool_kusd", "descending"),
+                            ("supplier", "ascending"), ("importer", "ascending")])
     return out, alloc
+
+
+def frame(table: pa.Table) -> pd.DataFrame:
+    """A shock table as pandas, list cells as Python lists of dicts (as 0.1 gave them)."""
+    df = table.to_pandas()
+    if "top_substitutes" in df:
+        df["top_substitutes"] = [list(v) for v in df["top_substitutes"]]
+    return df
 
 
 def simulate(wh: Warehouse, *, year: int, products: list[str], restricting: Sequence[int],
              group: Sequence[Party], cut: float, redirect: float,
-             n_substitutes: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+             n_substitutes: int = 3) -> tuple[pa.Table, pa.Table]:
     """Run the two input queries for ``group`` (M) and ``restricting`` (R) and :func:`allocate`.
 
     Collects one row per importer and product and one per substitute supplier and product.
     """
     imports = wh.arrow(q.shock_imports(year=year, products=products, restricting=restricting,
-                                       mset=mset(group))).to_pandas()
-    grid = pd.MultiIndex.from_product([[p.label for p in group], products],
-                                      names=["importer", "product"])
-    imports = imports.set_index(["importer", "product"]).reindex(grid, fill_value=0.0)
+                                       mset=mset(group)))
     pools = wh.arrow(q.shock_pools(year=year, products=products, restricting=restricting,
-                                   affected=codes_of(group))).to_pandas()
-    return allocate(imports.reset_index(), pools, cut=cut, redirect=redirect,
-                    n_substitutes=n_substitutes)
+                                   affected=codes_of(group)))
+    return allocate(imports, pools, cut=cut, redirect=redirect, n_substitutes=n_substitutes,
+                    labels=[p.label for p in group], products=products)
 
 
 def method_line(*, r: str, cut: float, redirect: float, year: int) -> str:
@@ -190,7 +268,8 @@ def shock(
     also_restricting: str | Sequence[str] | None = None,
     by: str = "importer",
     n_substitutes: int = 3,
-) -> pd.DataFrame:
+    arrow: bool = False,
+) -> pd.DataFrame | pa.Table:
     """Simulate an export restriction on ``products`` from R to the importers M.
 
     Parameters
@@ -218,10 +297,12 @@ def shock(
         ``supplier``: the allocation, what each substitute gives each importer.
     n_substitutes : int
         Length of the ``top_substitutes`` lists.
+    arrow : bool
+        Return an Arrow table with the same columns (what the CLI writes: no pandas).
 
     Returns
     -------
-    pandas.DataFrame
+    pandas.DataFrame or pyarrow.Table
         ``by="importer"``: importer, product, imports_kusd, from_restricting_kusd,
         exposed_kusd, pool_kusd (the product's shared pool P), covered_kusd,
         coverage_share (covered / exposed), gap_kusd, gap_share (gap / imports),
@@ -245,4 +326,5 @@ def shock(
                             n_substitutes=n_substitutes)
     r = ", ".join(dict.fromkeys(p.label for p in r_parties))
     prov = baci_provenance(wh, [y], method_line(r=r, cut=cut, redirect=redirect, year=y))
-    return attach(alloc if by.lower() == "supplier" else table, prov)
+    result = alloc if by.lower() == "supplier" else table
+    return attach(result if arrow else frame(result), prov)

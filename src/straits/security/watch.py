@@ -42,7 +42,7 @@ one country of 50% or more (2021-22 supply-chain stabilisation measures).
 from __future__ import annotations
 
 import mmap
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -133,19 +133,28 @@ def watch(wh: Warehouse, importer: str, *, products: str | Sequence[str] | None 
     series = {tuple(x.split(" ")) for r in catalog for x in (r["monthly_series"] or "").split(";")
               if x}
     mine = {x for x in series if x[0] == imp and x[1] == "import"}
+    rows: list[int] = []
+
+    def counted(batches: Iterable[pa.RecordBatch]) -> Iterable[pa.RecordBatch]:
+        for batch in batches:  # a loop over blocks of a million rows
+            rows.append(batch.num_rows)
+            yield batch
+
     if len(mine) == 1 and not any(x[1] == "export" for x in series):  # no ranking needed
-        raw = wh.arrow(reporter_sql.monthly_imports_simple(imp, codes))
+        # one series: streamed (12M rows for Korea's ~4,000 customs lines over 25 years)
+        raw = counted(wh.batches(reporter_sql.monthly_imports_simple(imp, codes)))
         classes = {None: next(iter(mine))[2]}
     else:
-        raw = wh.arrow(reporter_sql.monthly_supply(imp, codes, sources=False))
-        classes = dict(zip(raw.column("product").to_pylist(),
-                           raw.column("classification").to_pylist(), strict=True))
-    if raw.num_rows == 0:
-        raise DataNotLoadedError(f"No monthly import data for {imp}"
-                                 + (f" in {', '.join(codes)}" if codes else "") + ".")
+        table = wh.arrow(reporter_sql.monthly_supply(imp, codes, sources=False))
+        classes = dict(zip(table.column("product").to_pylist(),
+                           table.column("classification").to_pylist(), strict=True))
+        raw = counted(table.to_batches())
     out = signals(raw, drop_threshold=drop_threshold, share_threshold=share_threshold,
                   new_share=new_share, min_value_usd=min_value_usd, min_share=min_share,
                   cooldown=cooldown)
+    if not sum(rows):
+        raise DataNotLoadedError(f"No monthly import data for {imp}"
+                                 + (f" in {', '.join(codes)}" if codes else "") + ".")
     keep = np.ones(len(out), dtype=bool)
     if lo is not None:
         keep &= out["_p"].to_numpy() >= lo
@@ -163,61 +172,64 @@ def watch(wh: Warehouse, importer: str, *, products: str | Sequence[str] | None 
         method=method_note(drop_threshold, share_threshold, new_share, min_share)))
 
 
-#: Rows handled at a time while the panel is built (bounds the temporaries at ~10 MB each).
-_BLOCK = 1 << 20
+#: Rows handled at a time while the panel is built: a block's int32 codes stay under the
+#: 4 MiB from which NumPy asks for huge pages (see :func:`_scratch`).
+_BLOCK = 1_000_000
 
 
-def _encode(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """Dictionary-encode a column: int32 codes and the distinct values (Arrow, in C++).
+def _encode(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """One block's product or supplier column as int32 codes and their (local) dictionary.
 
     Monthly series arrive grouped (a product's rows together, a supplier's months in a
-    run), so when runs are long only the first row of each run is hashed and the codes are
+    run), so when runs are long only the first row of each run is hashed and its code
     repeated over the run: one cheap comparison of neighbours instead of hashing every row.
-    The codes live in the system allocator, whose freed memory the NumPy arrays that
-    follow can reuse (see :func:`_panel` on why that matters).
     """
-    pool = pa.system_memory_pool()
-    rows = len(column)
-    if rows > 1 << 16 and column.null_count == 0:
-        same = pc.equal(column.slice(1), column.slice(0, rows - 1), memory_pool=pool)
-        change = _scratch((rows,), np.bool_)  # change[i]: row i starts a run
-        change[0] = True
-        at = 1
-        for chunk in same.chunks:  # a loop over Arrow chunks (~100)
-            np.logical_not(chunk.to_numpy(zero_copy_only=False), out=change[at:at + len(chunk)])
-            at += len(chunk)
-        starts = np.flatnonzero(change)
-        del change
+    rows = len(arr)
+    if rows > 1 << 12 and arr.null_count == 0:
+        change = ~pc.equal(arr.slice(1), arr.slice(0, rows - 1)).to_numpy(zero_copy_only=False)
+        starts = np.r_[0, np.flatnonzero(change) + 1]
         if len(starts) <= rows // 8:
-            codes, values = _encode(column.take(pa.array(starts)))
-            steps = _scratch((rows,), np.int32)  # the codes by a running sum of their steps
-            steps[starts] = np.diff(codes, prepend=0)
-            return np.cumsum(steps, dtype=np.int32, out=steps), values
-    enc = pc.dictionary_encode(column, memory_pool=pool).unify_dictionaries(memory_pool=pool)
-    if enc.num_chunks == 0:
-        return np.zeros(0, np.int32), np.zeros(0, object)
-    idx = (enc.chunk(0).indices.to_numpy() if enc.num_chunks == 1
-           else np.concatenate([c.indices.to_numpy() for c in enc.chunks]))
-    return idx, enc.chunk(0).dictionary.to_numpy(zero_copy_only=False)
+            enc = pc.dictionary_encode(arr.take(pa.array(starts)))
+            return np.repeat(enc.indices.to_numpy(), np.diff(np.r_[starts, rows])), \
+                enc.dictionary
+    enc = pc.dictionary_encode(arr, null_encoding="encode")
+    return enc.indices.to_numpy(zero_copy_only=False), enc.dictionary
 
 
-def _numbers(array: pa.Array, dtype: type) -> np.ndarray:
-    """A numeric Arrow array as NumPy (nulls as 0), a view when it already has ``dtype``."""
+def _unify(blocks: list[list], col: int) -> np.ndarray:
+    """One numbering for every block's local codes (``blocks[i][col]``), in place.
+
+    ``blocks[i][col + 1]`` is the block's dictionary; returns the global one.
+    """
+    local = [b[col + 1] for b in blocks]
+    enc = pc.dictionary_encode(pa.concat_arrays(local), null_encoding="encode")
+    ids = enc.indices.to_numpy(zero_copy_only=False)
+    at = 0
+    for b, d in zip(blocks, local, strict=True):  # a loop over blocks of a million rows
+        b[col] = ids[at:at + len(d)][b[col]]
+        at += len(d)
+    return enc.dictionary.to_numpy(zero_copy_only=False)
+
+
+def _numbers(array: pa.Array, dtype: type | None) -> np.ndarray:
+    """A numeric Arrow array as NumPy (nulls as 0), a view unless ``dtype`` differs."""
     if array.null_count:
         array = pc.fill_null(array, 0)
-    return array.to_numpy().astype(dtype, copy=False)
+    out = array.to_numpy()
+    return out if dtype is None else out.astype(dtype, copy=False)
 
 
 def _scratch(shape: tuple[int, ...], dtype: type) -> np.ndarray:
     """A zeroed array for a full-size temporary, in its own anonymous memory mapping.
 
-    Why not ``np.empty``: NumPy asks the kernel for transparent huge pages for large arrays.
-    That pays when memory is reused, but the first touch of fresh huge pages is slow where
-    the host reclaims a guest's free memory (measured here: 2.2 ms a MB, against 0.44 ms a
-    MB for ordinary pages), and a CLI process touches this memory exactly once.
+    Why not ``np.zeros``: NumPy asks the kernel for transparent huge pages for arrays of
+    4 MiB and more. That pays when memory is reused, but the first touch of fresh huge
+    pages is slow where the host reclaims a guest's free memory (measured here: 2.2 ms a
+    MB, against 0.44 ms a MB for ordinary pages), and a CLI process touches this memory
+    exactly once.
     """
     size = int(np.prod(shape)) * np.dtype(dtype).itemsize
-    if size < 1 << 24:
+    if size < 1 << 22:
         return np.zeros(shape, dtype)
     return np.frombuffer(mmap.mmap(-1, size), dtype=dtype).reshape(shape)
 
@@ -236,56 +248,66 @@ class _Panel(NamedTuple):
     p0: int
 
 
-def _pair(pid: np.ndarray, sup: np.ndarray, k: int, rows: slice) -> np.ndarray:
-    """Product-supplier key (product x k + supplier) of some rows, int64."""
-    key = pid[rows].astype(np.int64)
+def _pair(pid: np.ndarray, sup: np.ndarray, k: int) -> np.ndarray:
+    """Product-supplier key (product x k + supplier), int64."""
+    key = pid.astype(np.int64)
     key *= k
-    key += sup[rows]
+    key += sup
     return key
 
 
-def _panel(tbl: pa.Table) -> _Panel:
-    """Build the panel block by block, summing rows that share a cell.
+def _panel(batches: Iterable[pa.RecordBatch], *, own: bool = False) -> _Panel | None:
+    """Build the panel from record batches of the long table, summing rows of one cell.
 
-    Why so careful with memory: on a 12M-row table every full-length temporary is ~100 MB,
-    and memory a process touches for the first time is expensive (page faults; on a
-    virtual machine that hands free memory back to its host, ~2 ms a MB, which made the
-    first call in a process three times slower than the next). So only the panel and the
-    two code arrays are full-length; everything else is one block of rows at a time.
+    Why block by block: on a 12M-row table every full-length temporary is ~100 MB, and
+    memory a process touches for the first time is expensive (page faults; on a virtual
+    machine that hands free memory back to its host ~2 ms a MB, which made the first call
+    in a process three times slower than the next). So the strings are encoded one block
+    at a time (a stream from the warehouse is never held whole), and only the panel is
+    full-size. ``own``: copy the numeric columns (the batches are a stream's, to be freed).
+    None when there are no rows.
     """
-    pid, prods = _encode(tbl.column("product"))
-    sup, sups = _encode(tbl.column("supplier"))
+    blocks: list[list] = []
+    side = None
+    for batch in batches:  # a loop over blocks of a million rows
+        if batch.num_rows == 0:
+            continue
+        side = "side" in batch.schema.names
+        cols = [_numbers(batch.column("period"), None),
+                _numbers(batch.column("value_usd"), np.float64)]
+        if own:  # keep no view of a stream's memory
+            cols = [c if c.flags.owndata else c.copy() for c in cols]
+        is_imp = (pc.equal(batch.column("side"), "importer").to_numpy(zero_copy_only=False)
+                  if side else None)
+        blocks.append([*_encode(batch.column("product")), *_encode(batch.column("supplier")),
+                       *cols, is_imp])
+    if not blocks:
+        return None
+    prods, sups = _unify(blocks, 0), _unify(blocks, 2)
     m, k = len(prods), len(sups)
     present = np.zeros(m * k, dtype=bool)
-    for i in range(0, tbl.num_rows, _BLOCK):  # a loop over blocks of a million rows
-        present[_pair(pid, sup, k, slice(i, i + _BLOCK))] = True
+    for b in blocks:
+        present[_pair(b[0], b[2], k)] = True
     keys = np.flatnonzero(present)  # sorted: series grouped by product
     remap = np.cumsum(present, dtype=np.int64) - 1
     del present
-    period = tbl.column("period")
-    p0 = pc.min(period).as_py()
-    T = pc.max(period).as_py() - p0 + 1
+    p0 = int(min(b[4].min() for b in blocks))
+    T = int(max(b[4].max() for b in blocks)) - p0 + 1
     n = len(keys)
     V = _scratch((n * T,), np.float64)
     filled = _scratch((n * T,), np.bool_)
-    has_side = "side" in tbl.column_names  # without it every row is importer-reported
-    importer_side = np.zeros(m, dtype=bool) if has_side else np.ones(m, dtype=bool)
-    i = 0
-    for batch in tbl.select(["period", "value_usd", *(["side"] if has_side else [])]) \
-            .to_batches(max_chunksize=_BLOCK):  # zero-copy slices of ~a million rows
-        rows_i = slice(i, i + batch.num_rows)
-        cell = _pair(pid, sup, k, rows_i)
+    importer_side = np.zeros(m, dtype=bool) if side else np.ones(m, dtype=bool)
+    while blocks:  # without a side column every row is importer-reported
+        pid, _, sup, _, period, value, is_imp = blocks.pop()
+        cell = _pair(pid, sup, k)
         np.take(remap, cell, out=cell, mode="clip")
         cell *= T
-        cell += _numbers(batch.column(0), np.int64)
+        cell += period
         cell -= p0  # series x month cell
-        np.add.at(V, cell, _numbers(batch.column(1), np.float64))
+        np.add.at(V, cell, value)
         filled[cell] = True
-        if has_side:
-            is_imp = pc.equal(batch.column(2), "importer").to_numpy(zero_copy_only=False)
-            importer_side[pid[rows_i][is_imp]] = True
-        i += batch.num_rows
-    del pid, sup, remap
+        if is_imp is not None:
+            importer_side[pid[is_imp]] = True
     V = V.reshape(n, T)
     s_prod = keys // k
     starts = np.flatnonzero(np.r_[True, s_prod[1:] != s_prod[:-1]])
@@ -293,25 +315,30 @@ def _panel(tbl: pa.Table) -> _Panel:
     return _Panel(V, s_prod, keys % k, starts, seen, importer_side, prods, sups, p0)
 
 
-def signals(raw: pd.DataFrame | pa.Table, *, drop_threshold: float = 0.5,
+def signals(raw: pd.DataFrame | pa.Table | Iterable[pa.RecordBatch], *,
+            drop_threshold: float = 0.5,
             share_threshold: float = 0.5, new_share: float = 0.1,
             min_value_usd: float = 100_000.0, min_share: float = 0.1,
             cooldown: int = 2) -> pd.DataFrame:
     """The rules of :func:`watch` on a long table (vectorised over a dense NumPy panel).
 
-    ``raw`` (DataFrame or Arrow table) has columns product, supplier, period (months since
-    year 0), value_usd and optionally side ('importer'/'exporter'; default importer), as
+    ``raw`` (DataFrame, Arrow table, or a stream of record batches) has columns product,
+    supplier, period (months since year 0), value_usd and optionally side
+    ('importer'/'exporter'; default importer), as
     :func:`straits.warehouse.reporter_sql.monthly_supply` returns. The result has the
     :func:`watch` columns (but classification) plus ``_p`` (period number).
     """
     import pandas as pd
 
-    tbl = raw if isinstance(raw, pa.Table) else pa.Table.from_pandas(
-        raw[[c for c in ("side", "product", "supplier", "period", "value_usd") if c in raw]],
-        preserve_index=False)
-    if tbl.num_rows == 0:
+    if isinstance(raw, pd.DataFrame):
+        raw = pa.Table.from_pandas(raw[[c for c in ("side", "product", "supplier", "period",
+                                                    "value_usd") if c in raw]],
+                                   preserve_index=False)
+    panel = (_panel(raw.to_batches(max_chunksize=_BLOCK)) if isinstance(raw, pa.Table)
+             else _panel(raw, own=True))
+    if panel is None:
         return pd.DataFrame(columns=[*SIGNAL_COLUMNS, "_p"])
-    V, s_prod, s_sup, starts, seen, importer_side, prods, sups, p0 = _panel(tbl)
+    V, s_prod, s_sup, starts, seen, importer_side, prods, sups, p0 = panel
     T = V.shape[1]
     first = np.where(seen.any(axis=1), seen.argmax(axis=1), T)
     last = np.where(seen.any(axis=1), T - 1 - seen[:, ::-1].argmax(axis=1), -1)

@@ -272,6 +272,20 @@ class DuckDBBackend:
         finally:
             cur.close()
 
+    def batches(self, query: Query, rows: int = 1_000_000) -> Iterator[pa.RecordBatch]:
+        """Run ``query`` like :meth:`arrow`, streaming the result.
+
+        DuckDB scans ahead while the caller works on a batch, and the whole result is never
+        held at once.
+        """
+        cur = self.cursor()
+        try:
+            for name, table in query.tables.items():
+                cur.register(name, table)
+            yield from cur.sql(query.sql, params=dict(query.params) or None).to_arrow_reader(rows)
+        finally:
+            cur.close()
+
     def years(self, dataset: str = "baci") -> list[int]:
         """Loaded years of ``dataset``, ascending."""
         return catalog_years(self.catalog(), dataset)

@@ -12,7 +12,7 @@ year.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from straits.errors import DataNotLoadedError, ParameterError
@@ -32,6 +32,14 @@ class Warehouse(Protocol):
 
     def arrow(self, query: Query) -> pa.Table:
         """Run one query and return its result as an Arrow table."""
+        ...
+
+    def batches(self, query: Query, rows: int = 1_000_000) -> Iterator[pa.RecordBatch]:
+        """Run one query and yield its result in record batches of at most ``rows`` rows.
+
+        For results too large to hold whole next to what is built from them (the early-
+        warning panel reads 12M rows this way).
+        """
         ...
 
     def years(self, dataset: str = "baci") -> list[int]:

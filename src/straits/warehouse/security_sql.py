@@ -191,7 +191,8 @@ SELECT o.importer, o.product, o.import_kusd, o.top_supplier, o.top_share, o.n_su
        (o.one_country_50 OR o.geodep) AS critical,
        CASE WHEN o.one_country_50 OR o.geodep THEN o.import_kusd * o.top_share ELSE 0 END
          AS value_at_risk_kusd,
-       o.export_kusd <= 0 AS no_own_exports, o.export_kusd, o.geodep_years{desc}
+       o.export_kusd <= 0 AS no_own_exports, o.export_kusd,
+       CAST(o.geodep_years AS BIGINT) AS geodep_years{desc}
 FROM out AS o{join_desc}
 ORDER BY value_at_risk_kusd DESC, o.import_kusd DESC{ties}"""
     params = {**_params(years, products, pmap, comparable), "importers": codes(importers),

@@ -28,6 +28,8 @@ from straits.warehouse.query import Query
 from straits.warehouse.spark_sql import TOKEN, PlanCache
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import pyarrow as pa
     from pyspark.sql import DataFrame, SparkSession
 
@@ -145,6 +147,10 @@ class SparkBackend:
         finally:
             for view in views:
                 self.spark.catalog.dropTempView(view)
+
+    def batches(self, query: Query, rows: int = 1_000_000) -> Iterator[pa.RecordBatch]:
+        """The result of :meth:`arrow` in record batches (Spark collects it whole anyway)."""
+        yield from self.arrow(query).to_batches(max_chunksize=rows)
 
     def _frame(self, table: pa.Table) -> DataFrame:
         """A small attached Arrow table as a Spark DataFrame (empty ones keep their types)."""
