@@ -136,7 +136,7 @@ def watch(wh: Warehouse, importer: str, *, products: str | Sequence[str] | None 
     rows: list[int] = []
 
     def counted(batches: Iterable[pa.RecordBatch]) -> Iterable[pa.RecordBatch]:
-        for batch in batches:  # a loop over blocks of a million rows
+        for batch in batches:  # a loop over record batches
             rows.append(batch.num_rows)
             yield batch
 
@@ -177,12 +177,12 @@ def watch(wh: Warehouse, importer: str, *, products: str | Sequence[str] | None 
 _BLOCK = 1_000_000
 
 
-def _encode(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
+def _encode(arr: pa.Array) -> tuple[np.ndarray, np.ndarray | None, pa.Array]:
     """One block's product or supplier column as int32 codes and their (local) dictionary.
 
     Monthly series arrive grouped (a product's rows together, a supplier's months in a
-    run), so when runs are long only the first row of each run is hashed and its code
-    repeated over the run: one cheap comparison of neighbours instead of hashing every row.
+    run), so when runs are long only the first row of each run is hashed: the codes are
+    then one per run, with the run lengths (else one per row, and None).
     """
     rows = len(arr)
     if rows > 1 << 12 and arr.null_count == 0:
@@ -190,23 +190,25 @@ def _encode(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
         starts = np.r_[0, np.flatnonzero(change) + 1]
         if len(starts) <= rows // 8:
             enc = pc.dictionary_encode(arr.take(pa.array(starts)))
-            return np.repeat(enc.indices.to_numpy(), np.diff(np.r_[starts, rows])), \
-                enc.dictionary
+            return enc.indices.to_numpy(), np.diff(np.r_[starts, rows]), enc.dictionary
     enc = pc.dictionary_encode(arr, null_encoding="encode")
-    return enc.indices.to_numpy(zero_copy_only=False), enc.dictionary
+    return enc.indices.to_numpy(zero_copy_only=False), None, enc.dictionary
 
 
-def _unify(blocks: list[list], col: int) -> np.ndarray:
-    """One numbering for every block's local codes (``blocks[i][col]``), in place.
+def _unify(blocks: list[dict], col: str) -> np.ndarray:
+    """Number ``col`` (``product`` or ``supplier``) alike in every block.
 
-    ``blocks[i][col + 1]`` is the block's dictionary; returns the global one.
+    Each block's ``(codes, runs, dictionary)`` becomes one global code per row; returns
+    the distinct values.
     """
-    local = [b[col + 1] for b in blocks]
+    local = [b[col][2] for b in blocks]
     enc = pc.dictionary_encode(pa.concat_arrays(local), null_encoding="encode")
     ids = enc.indices.to_numpy(zero_copy_only=False)
     at = 0
-    for b, d in zip(blocks, local, strict=True):  # a loop over blocks of a million rows
-        b[col] = ids[at:at + len(d)][b[col]]
+    for b, d in zip(blocks, local, strict=True):  # a loop over blocks of rows
+        codes, runs, _ = b[col]
+        codes = ids[at:at + len(d)][codes]  # one per run (or row)
+        b[col] = codes if runs is None else np.repeat(codes, runs)
         at += len(d)
     return enc.dictionary.to_numpy(zero_copy_only=False)
 
@@ -267,9 +269,9 @@ def _panel(batches: Iterable[pa.RecordBatch], *, own: bool = False) -> _Panel | 
     full-size. ``own``: copy the numeric columns (the batches are a stream's, to be freed).
     None when there are no rows.
     """
-    blocks: list[list] = []
+    blocks: list[dict] = []
     side = None
-    for batch in batches:  # a loop over blocks of a million rows
+    for batch in batches:  # a loop over record batches (up to a million rows)
         if batch.num_rows == 0:
             continue
         side = "side" in batch.schema.names
@@ -279,32 +281,34 @@ def _panel(batches: Iterable[pa.RecordBatch], *, own: bool = False) -> _Panel | 
             cols = [c if c.flags.owndata else c.copy() for c in cols]
         is_imp = (pc.equal(batch.column("side"), "importer").to_numpy(zero_copy_only=False)
                   if side else None)
-        blocks.append([*_encode(batch.column("product")), *_encode(batch.column("supplier")),
-                       *cols, is_imp])
+        blocks.append({"product": _encode(batch.column("product")),
+                       "supplier": _encode(batch.column("supplier")), "period": cols[0],
+                       "value": cols[1], "importer": is_imp})
     if not blocks:
         return None
-    prods, sups = _unify(blocks, 0), _unify(blocks, 2)
+    prods, sups = _unify(blocks, "product"), _unify(blocks, "supplier")
     m, k = len(prods), len(sups)
     present = np.zeros(m * k, dtype=bool)
     for b in blocks:
-        present[_pair(b[0], b[2], k)] = True
+        present[_pair(b["product"], b["supplier"], k)] = True
     keys = np.flatnonzero(present)  # sorted: series grouped by product
     remap = np.cumsum(present, dtype=np.int64) - 1
     del present
-    p0 = int(min(b[4].min() for b in blocks))
-    T = int(max(b[4].max() for b in blocks)) - p0 + 1
+    p0 = int(min(b["period"].min() for b in blocks))
+    T = int(max(b["period"].max() for b in blocks)) - p0 + 1
     n = len(keys)
     V = _scratch((n * T,), np.float64)
     filled = _scratch((n * T,), np.bool_)
     importer_side = np.zeros(m, dtype=bool) if side else np.ones(m, dtype=bool)
     while blocks:  # without a side column every row is importer-reported
-        pid, _, sup, _, period, value, is_imp = blocks.pop()
-        cell = _pair(pid, sup, k)
+        b = blocks.pop()
+        pid, period, is_imp = b["product"], b["period"], b["importer"]
+        cell = _pair(pid, b["supplier"], k)
         np.take(remap, cell, out=cell, mode="clip")
         cell *= T
         cell += period
         cell -= p0  # series x month cell
-        np.add.at(V, cell, value)
+        np.add.at(V, cell, b["value"])
         filled[cell] = True
         if is_imp is not None:
             importer_side[pid[is_imp]] = True
@@ -397,7 +401,7 @@ def signals(raw: pd.DataFrame | pa.Table | Iterable[pa.RecordBatch], *,
         mask[:, :lag] = False
         if ragged.size:
             mask[ragged] &= (cols >= f_s[ragged] + lag) & (cols <= l_s[ragged])
-        return np.nonzero(mask)
+        return np.divmod(np.flatnonzero(mask), T)  # (rows, columns), faster than 2-D nonzero
 
     def base_at(r: np.ndarray, c: np.ndarray) -> np.ndarray:
         return (V[r, c - 13] + V[r, c - 12] + V[r, c - 11]) / 3.0
