@@ -109,6 +109,7 @@ def main() -> None:
         watch_s, w = best(lambda: s.watch("KOR"), args.repeat)
     print(f"watch  (Session.watch end to end): {watch_s}, {len(w):,} signals")
     if args.fresh:
+        del tbl, out, w  # the new processes should not compete with this one's memory
         print(f"rules: {fresh('rules', db, args.fresh)}")
         print(f"watch: {fresh('watch', db, args.fresh)}")
     print(f"machine: {platform.machine()}, Python {platform.python_version()}")

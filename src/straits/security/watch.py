@@ -435,7 +435,8 @@ def signals(raw: pd.DataFrame | pa.Table | Iterable[pa.RecordBatch], *,
         # concentration: three-month share crosses share_threshold (none in the prior 12)
         p3 = window_sum(P, 0, 2)
         v3 = window_sum(V32, 0, 2, out=buf)
-        bar = np.take(share_threshold * p3.astype(np.float32), s_prod, axis=0, out=V32)
+        bar = np.take(share_threshold * p3.astype(np.float32), s_prod, axis=0, out=V32,
+                      mode="clip")  # "raise" would buffer the output: a 48 MB temporary
         above = np.greater(v3, bar, out=cand)
         mask = none_in_last(above, 12)  # in acc
         mask &= above
