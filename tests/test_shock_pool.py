@@ -218,3 +218,22 @@ def test_twelve_importers_recomputed_from_the_csv(session, baci_dir):
     assert df.loc["WORLD", "pool_kusd"] == pytest.approx(pool)
     # the shared pool is never over-used (0.1 claimed 2.6x what existed)
     assert df.loc["WORLD", "covered_kusd"] <= pool * (1 + 1e-12)
+
+
+def test_arrow_and_pandas_results_agree(session):
+    """The same screen and shock asked two ways: ``arrow=True`` (what the CLI writes) and
+    the default DataFrame hold the same rows, values and provenance (real 2024 data)."""
+    from straits.provenance import of
+
+    for arrow_t, df in (
+        (session.dependency("KOR", year=2024, arrow=True), session.dependency("KOR", year=2024)),
+        *((session.shock(exporter="CHN", importer="KOR,JPN,EU27", products="8112,2504,8505",
+                         by=by, arrow=True),
+           session.shock(exporter="CHN", importer="KOR,JPN,EU27", products="8112,2504,8505",
+                         by=by)) for by in ("importer", "supplier")),
+    ):
+        assert of(arrow_t) == of(df)
+        assert arrow_t.column_names == list(df.columns)
+        pd.testing.assert_frame_equal(frame(arrow_t), df, check_dtype=False)
+    kor = session.dependency("KOR", year=2024, products="811292", arrow=True).to_pylist()[0]
+    assert (kor["top_supplier"], kor["import_kusd"]) == ("CHN", pytest.approx(100011.284))

@@ -205,14 +205,15 @@ def export_matrices(
     names = iso3_lookup(wh)
     if named is not None:
         names.update(named.label_of())
-    yr = tab.column("year").to_numpy().astype(int)
+    yr = tab.column("year").to_numpy()
     val = tab.column("value_kusd").to_numpy()
     exp_ = pc.dictionary_encode(tab.column("exporter")).combine_chunks()
-    prod = pc.dictionary_encode(tab.column("product")).combine_chunks()
+    prod = pc.dictionary_encode(tab.column("product")).combine_chunks()  # integer HS codes
     ci, pi = exp_.indices.to_numpy(), prod.indices.to_numpy()
     clabels = np.array([names.get(int(c), str(c)) for c in exp_.dictionary.to_pylist()],
                        dtype=object)  # one per economy (~230)
-    plabels = np.asarray(prod.dictionary.to_pylist(), dtype=object)
+    width = {"hs6": 6, "hs4": 4, "hs2": 2}[level]
+    plabels = np.char.zfill(prod.dictionary.to_numpy().astype(str), width).astype(object)
     groups = [(max(years), np.ones(len(yr), bool))] if average else [(y, yr == y) for y in years]
     scale = 1.0 / len(years) if average else 1.0
     return [build(int(y), ci[mask], pi[mask], val[mask] * scale, clabels, plabels, min_exports,
@@ -231,6 +232,8 @@ def build(year: int, ci: np.ndarray, pi: np.ndarray, v: np.ndarray, clabels: np.
     rows = np.bincount(ci, weights=v, minlength=len(clabels))
     keep_r = (rows >= min_exports) & (rows > 0)
     cell = keep_r[ci] & (v != 0)
+    if cell.all():  # the usual case: no masked copies of the cells
+        cell = slice(None)
     cols = np.bincount(pi[cell], weights=v[cell], minlength=len(plabels))
     keep_c = cols != 0
     r_new = np.full(len(clabels), -1)

@@ -90,14 +90,18 @@ def export_cells(src: Source, *, years: Sequence[int], level: str,
     The export matrix behind RCA and complexity, in long form. Non-members' rows come from
     the exporter aggregate; each party's row is summed from the flows it sends outside
     itself, so a bloc is one exporter and its internal trade is nowhere in the matrix.
+    ``product`` is the HS code as an integer (ingest admits digits only), which the caller
+    pads back to its level's width: ~10M strings a decade cost more to move and encode
+    than the whole eigenvector.
     """
     key = lvl(level, "a")
     if parties is None:
         if level == "hs6":  # the aggregate already holds one row per cell
-            sql = f"""SELECT a.year, a.exporter, a.product, a.value_kusd
+            sql = f"""SELECT a.year, a.exporter, CAST(a.product AS INTEGER) AS product, a.value_kusd
 FROM {src.exports} AS a WHERE {_filter("a")}"""
         else:
-            sql = f"""SELECT a.year, a.exporter, {key} AS product, sum(a.value_kusd) AS value_kusd
+            sql = f"""SELECT a.year, a.exporter, CAST({key} AS INTEGER) AS product,
+       sum(a.value_kusd) AS value_kusd
 FROM {src.exports} AS a WHERE {_filter("a")}
 GROUP BY a.year, a.exporter, {key}"""
         return Query("export_cells", sql, _params(years, products))
@@ -112,7 +116,8 @@ GROUP BY a.year, a.exporter, {key}"""
   LEFT JOIN party_map AS pi ON pi.member = f.importer
   WHERE {_filter("f")} AND (pi.party IS NULL OR pi.party <> pe.party)
 )
-SELECT x.year, x.e AS exporter, x.product, sum(x.v) AS value_kusd
+SELECT x.year, x.e AS exporter, CAST(x.product AS INTEGER) AS product,
+       sum(x.v) AS value_kusd
 FROM x GROUP BY x.year, x.e, x.product"""
     return Query("export_cells", sql, _params(years, products, parties),
                  _tables(parties, None))
