@@ -298,7 +298,7 @@ def _panel(batches: Iterable[pa.RecordBatch], *, own: bool = False) -> _Panel | 
     T = int(max(b["period"].max() for b in blocks)) - p0 + 1
     n = len(keys)
     V = _scratch((n * T,), np.float64)
-    filled = _scratch((n * T,), np.bool_)
+    seen = np.zeros(m * T, dtype=bool)  # product x month: a row reported
     importer_side = np.zeros(m, dtype=bool) if side else np.ones(m, dtype=bool)
     while blocks:  # without a side column every row is importer-reported
         b = blocks.pop()
@@ -309,14 +309,17 @@ def _panel(batches: Iterable[pa.RecordBatch], *, own: bool = False) -> _Panel | 
         cell += period
         cell -= p0  # series x month cell
         np.add.at(V, cell, b["value"])
-        filled[cell] = True
+        month = pid.astype(np.int64)
+        month *= T
+        month += period
+        seen[month - p0] = True
         if is_imp is not None:
             importer_side[pid[is_imp]] = True
     V = V.reshape(n, T)
     s_prod = keys // k
     starts = np.flatnonzero(np.r_[True, s_prod[1:] != s_prod[:-1]])
-    seen = np.logical_or.reduceat(filled.reshape(n, T), starts, axis=0)
-    return _Panel(V, s_prod, keys % k, starts, seen, importer_side, prods, sups, p0)
+    return _Panel(V, s_prod, keys % k, starts, seen.reshape(m, T), importer_side, prods, sups,
+                  p0)
 
 
 def signals(raw: pd.DataFrame | pa.Table | Iterable[pa.RecordBatch], *,
