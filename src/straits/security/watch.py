@@ -198,8 +198,8 @@ def _encode(arr: pa.Array) -> tuple[np.ndarray, np.ndarray | None, pa.Array]:
 def _unify(blocks: list[dict], col: str) -> np.ndarray:
     """Number ``col`` (``product`` or ``supplier``) alike in every block.
 
-    Each block's ``(codes, runs, dictionary)`` becomes one global code per row; returns
-    the distinct values.
+    Each block's ``(codes, runs, dictionary)`` becomes ``(global codes, runs)``: still one
+    code per run where the column was run-length encoded. Returns the distinct values.
     """
     local = [b[col][2] for b in blocks]
     enc = pc.dictionary_encode(pa.concat_arrays(local), null_encoding="encode")
@@ -207,10 +207,27 @@ def _unify(blocks: list[dict], col: str) -> np.ndarray:
     at = 0
     for b, d in zip(blocks, local, strict=True):  # a loop over blocks of rows
         codes, runs, _ = b[col]
-        codes = ids[at:at + len(d)][codes]  # one per run (or row)
-        b[col] = codes if runs is None else np.repeat(codes, runs)
+        b[col] = (ids[at:at + len(d)][codes].astype(np.int64), runs)
         at += len(d)
     return enc.dictionary.to_numpy(zero_copy_only=False)
+
+
+def _pairs(block: dict, k: int) -> tuple[np.ndarray, np.ndarray | None]:
+    """A block's product-supplier keys (product x k + supplier), one per run of rows.
+
+    A run shares both product and supplier; the run lengths come with the keys (None when
+    a column had no runs: then one key per row). The keys of a grouped block come from its
+    product and supplier runs alone, so no per-row code array is ever made.
+    """
+    (prod, p_runs), (sup, s_runs) = block["product"], block["supplier"]
+    if p_runs is None or s_runs is None:  # per row
+        rows = [c if r is None else np.repeat(c, r) for c, r in ((prod, p_runs), (sup, s_runs))]
+        return rows[0] * k + rows[1], None
+    p_at, s_at = np.cumsum(p_runs) - p_runs, np.cumsum(s_runs) - s_runs  # run starts
+    at = np.union1d(p_at, s_at)
+    keys = prod[np.searchsorted(p_at, at, "right") - 1] * k
+    keys += sup[np.searchsorted(s_at, at, "right") - 1]
+    return keys, np.diff(np.r_[at, len(block["period"])])
 
 
 def _numbers(array: pa.Array, dtype: type | None) -> np.ndarray:
@@ -250,14 +267,6 @@ class _Panel(NamedTuple):
     p0: int
 
 
-def _pair(pid: np.ndarray, sup: np.ndarray, k: int) -> np.ndarray:
-    """Product-supplier key (product x k + supplier), int64."""
-    key = pid.astype(np.int64)
-    key *= k
-    key += sup
-    return key
-
-
 def _panel(batches: Iterable[pa.RecordBatch], *, own: bool = False) -> _Panel | None:
     """Build the panel from record batches of the long table, summing rows of one cell.
 
@@ -288,9 +297,11 @@ def _panel(batches: Iterable[pa.RecordBatch], *, own: bool = False) -> _Panel | 
         return None
     prods, sups = _unify(blocks, "product"), _unify(blocks, "supplier")
     m, k = len(prods), len(sups)
+    for b in blocks:
+        b["keys"] = _pairs(b, k)
     present = np.zeros(m * k, dtype=bool)
     for b in blocks:
-        present[_pair(b["product"], b["supplier"], k)] = True
+        present[b["keys"][0]] = True
     keys = np.flatnonzero(present)  # sorted: series grouped by product
     remap = np.cumsum(present, dtype=np.int64) - 1
     del present
@@ -302,19 +313,20 @@ def _panel(batches: Iterable[pa.RecordBatch], *, own: bool = False) -> _Panel | 
     importer_side = np.zeros(m, dtype=bool) if side else np.ones(m, dtype=bool)
     while blocks:  # without a side column every row is importer-reported
         b = blocks.pop()
-        pid, period, is_imp = b["product"], b["period"], b["importer"]
-        cell = _pair(pid, b["supplier"], k)
-        np.take(remap, cell, out=cell, mode="clip")
-        cell *= T
-        cell += period
-        cell -= p0  # series x month cell
+        pair, runs = b["keys"]
+        period = b["period"]
+
+        def per_row(x: np.ndarray, runs: np.ndarray | None = runs) -> np.ndarray:
+            return x if runs is None else np.repeat(x, runs)
+
+        cell = per_row(remap[pair] * T - p0)
+        cell += period  # series x month cell
         np.add.at(V, cell, b["value"])
-        month = pid.astype(np.int64)
-        month *= T
+        month = per_row(pair // k * T - p0)
         month += period
-        seen[month - p0] = True
-        if is_imp is not None:
-            importer_side[pid[is_imp]] = True
+        seen[month] = True
+        if b["importer"] is not None:
+            importer_side[per_row(pair // k)[b["importer"]]] = True
     V = V.reshape(n, T)
     s_prod = keys // k
     starts = np.flatnonzero(np.r_[True, s_prod[1:] != s_prod[:-1]])
