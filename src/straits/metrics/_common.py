@@ -212,8 +212,7 @@ def export_matrices(
     ci, pi = exp_.indices.to_numpy(), prod.indices.to_numpy()
     clabels = np.array([names.get(int(c), str(c)) for c in exp_.dictionary.to_pylist()],
                        dtype=object)  # one per economy (~230)
-    width = {"hs6": 6, "hs4": 4, "hs2": 2}[level]
-    plabels = np.char.zfill(prod.dictionary.to_numpy().astype(str), width).astype(object)
+    plabels = np.char.zfill(prod.dictionary.to_numpy().astype(str), q.WIDTHS[level]).astype(object)
     groups = [(max(years), np.ones(len(yr), bool))] if average else [(y, yr == y) for y in years]
     scale = 1.0 / len(years) if average else 1.0
     return [build(int(y), ci[mask], pi[mask], val[mask] * scale, clabels, plabels, min_exports,

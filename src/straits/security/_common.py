@@ -61,23 +61,25 @@ def party_table(group: Sequence[Party]) -> pa.Table:
     Parties with a single BACI code need no row: the builders use the code itself and label
     it with the ``countries`` table. Raises when one economy sits in two parties.
     """
-    import pyarrow as pa
-
-    from straits import _arrow
-
     if (clash := shared_member(group)) is not None:
         code, first, second = clash
         raise ParameterError(f"Economy code {code} belongs to both {first} and {second}; an "
                              "economy can be in one party of a query only.")
-    members: list[int] = []
-    codes: list[int] = []
-    labels: list[str] = []
-    for i, party in enumerate(group):
-        if len(party.codes) > 1:
-            members.extend(party.codes)
-            codes.extend([party_code(group, i)] * len(party.codes))
-            labels.extend([party.label] * len(party.codes))
-    # built from buffers: pa.array on Python lists would import pandas (see straits._arrow)
+    blocs = [(i, p) for i, p in enumerate(group) if len(p.codes) > 1]
+    return member_table([(c, party_code(group, i), p.label) for i, p in blocs for c in p.codes])
+
+
+def member_table(rows: Sequence[tuple[int, int, str]]) -> pa.Table:
+    """``member, party, label`` (int32, int32, string) from ``(member, party, label)`` rows.
+
+    Built from buffers: ``pa.array`` on Python lists would import pandas (see
+    :mod:`straits._arrow`), which the CLI's screens and shocks never need.
+    """
+    import pyarrow as pa
+
+    from straits import _arrow
+
+    members, codes, labels = (list(c) for c in zip(*rows, strict=True)) if rows else ([], [], [])
     return pa.Table.from_arrays([_arrow.ints(members, bits=32), _arrow.ints(codes, bits=32),
                                  _arrow.strings(labels)], names=["member", "party", "label"])
 

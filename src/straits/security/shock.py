@@ -33,7 +33,7 @@ from straits import resolve
 from straits.params import Economies, Interval, Options, Products, YearSpec, validate_params
 from straits.provenance import attach
 from straits.reference.blocs import Party
-from straits.security._common import baci_provenance, codes_of, parties
+from straits.security._common import baci_provenance, codes_of, member_table, parties
 from straits.warehouse import security_sql as q
 from straits.warehouse.protocol import resolve_year
 
@@ -54,16 +54,7 @@ SUPPLIER_COLUMNS = ["product", "supplier", "supplier_pool_kusd", "importer", "al
 
 def mset(group: Sequence[Party]) -> pa.Table:
     """``member, party, label`` for every member code of every affected importer."""
-    import pyarrow as pa
-
-    from straits import _arrow
-
-    members = [c for p in group for c in p.codes]
-    party = [i for i, p in enumerate(group) for _ in p.codes]
-    labels = [p.label for p in group for _ in p.codes]
-    # built from buffers: pa.array on Python lists would import pandas (see straits._arrow)
-    return pa.Table.from_arrays([_arrow.ints(members, bits=32), _arrow.ints(party, bits=32),
-                                 _arrow.strings(labels)], names=["member", "party", "label"])
+    return member_table([(c, i, p.label) for i, p in enumerate(group) for c in p.codes])
 
 
 def struct_lists(long: pd.DataFrame, key: str, fields: list[str]) -> pd.Series:
@@ -97,12 +88,6 @@ def _positions(column: pa.ChunkedArray, values: pa.Array) -> np.ndarray:
 
     absent = _arrow.ints([-1], bits=32)[0]  # an Arrow scalar: a Python -1 imports pandas
     return _arrow.numbers(pc.fill_null(pc.index_in(column, value_set=values), absent), "int64")
-
-
-def _sorted(table: pa.Table, keys: list[tuple[str, str]]) -> pa.Table:
-    import pyarrow.compute as pc
-
-    return table.take(pc.sort_indices(table, sort_keys=keys))
 
 
 def allocate(imports: pa.Table | pd.DataFrame, pools: pa.Table | pd.DataFrame, *, cut: float,
@@ -162,11 +147,12 @@ def allocate(imports: pa.Table | pd.DataFrame, pools: pa.Table | pd.DataFrame, *
     pp = _positions(pools.column("product"), prod)
     pool = redirect * _arrow.numbers(pools.column("exports_outside_kusd"))
     keep = np.flatnonzero((pp >= 0) & (pool > 0))
-    pl = _sorted(pa.Table.from_arrays(
+    pl = pa.Table.from_arrays(
         [_arrow.from_numpy(pp[keep]), _arrow.from_numpy(pool[keep]),
-         pools.column("supplier").take(_arrow.from_numpy(keep))], names=["p", "pool", "supplier"]),
-        [("p", "ascending"), ("pool", "descending"), ("supplier", "ascending")])
+         pools.column("supplier").take(_arrow.from_numpy(keep))], names=["p", "pool", "supplier"]
+    ).sort_by([("p", "ascending"), ("pool", "descending"), ("supplier", "ascending")])
     pp, pool = _arrow.numbers(pl.column("p"), "int64"), _arrow.numbers(pl.column("pool"))
+    supplier = pl.column("supplier").combine_chunks()
     big_p = np.bincount(pp, weights=pool, minlength=n_p).astype(float)  # float if empty too
     big_e = exposed.reshape(n_l, n_p).sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -176,9 +162,8 @@ def allocate(imports: pa.Table | pd.DataFrame, pools: pa.Table | pd.DataFrame, *
     n_sub = np.bincount(pp, minlength=n_p)
     # importer rows, then one WORLD row per product (sums over the importers)
     rows_p = np.r_[np.tile(np.arange(n_p), n_l), np.arange(n_p)]
-    def with_world(x: np.ndarray) -> np.ndarray:
-        return np.r_[x, x.reshape(n_l, n_p).sum(axis=0)]
-    imp, frm, exposed, covered = (with_world(x) for x in (imp, frm, exposed, covered))
+    imp, frm, exposed, covered = (np.r_[x, x.reshape(n_l, n_p).sum(axis=0)]
+                                  for x in (imp, frm, exposed, covered))
     gap = exposed - covered
     with np.errstate(divide="ignore", invalid="ignore"):
         coverage = np.where(exposed > 0, covered / exposed, np.nan)
@@ -188,33 +173,33 @@ def allocate(imports: pa.Table | pd.DataFrame, pools: pa.Table | pd.DataFrame, *
             np.int32)), pa.concat_arrays([lab, _arrow.strings([WORLD])])).dictionary_decode()
     # top substitutes: the same suppliers for every importer of a product (the allocation
     # is proportional to pool_s), each importer's amounts = covered_m x pool_s / P
+    # (row r's list holds pool rows first[p_r] .. first[p_r] + take_r - 1)
     first = np.r_[0, np.cumsum(n_sub)[:-1]]  # a product's first pool row
     take = np.minimum(n_sub, n_substitutes)[rows_p]
     offsets = np.r_[0, np.cumsum(take)]
-    owner = np.repeat(np.arange(len(rows_p)), take)
-    elem = first[rows_p][owner] + np.arange(offsets[-1]) - offsets[:-1][owner]
-    tops = pa.ListArray.from_arrays(_arrow.from_numpy(offsets.astype(np.int32)), pa.StructArray
-                                    .from_arrays([pl.column("supplier").combine_chunks().take(
-                                        _arrow.from_numpy(elem)), _arrow.from_numpy(
-                                        covered[owner] * weight[elem])],
-                                        names=["supplier", "value_kusd"]))
+    owner = np.repeat(np.arange(len(rows_p)), take)  # the output row of each list element
+    elem = first[rows_p][owner] + np.arange(offsets[-1]) - offsets[:-1][owner]  # its pool row
+    records = pa.StructArray.from_arrays(
+        [supplier.take(_arrow.from_numpy(elem)), _arrow.from_numpy(covered[owner] * weight[elem])],
+        names=["supplier", "value_kusd"])
+    tops = pa.ListArray.from_arrays(_arrow.from_numpy(offsets.astype(np.int32)), records)
     out = pa.Table.from_arrays([
         importer, prod.take(_arrow.from_numpy(rows_p)), *(_arrow.from_numpy(x) for x in (
             imp, frm, exposed, big_p[rows_p], covered, coverage, gap, gap_share)),
         _arrow.from_numpy(n_sub[rows_p].astype(np.int64)), tops], names=COLUMNS)
-    out = _sorted(out.append_column("_world", _arrow.from_numpy(
-        (np.arange(len(rows_p)) >= n_l * n_p).astype(np.int64))), [
+    world = _arrow.from_numpy((np.arange(len(rows_p)) >= n_l * n_p).astype(np.int64))
+    out = out.append_column("_world", world).sort_by([
         ("_world", "ascending"), ("gap_kusd", "descending"), ("importer", "ascending"),
         ("product", "ascending")]).drop_columns(["_world"])
     # the allocation: every substitute's pool row with every importer of its product
     j = np.repeat(np.arange(len(pp)), n_l)
     i = np.tile(np.arange(n_l), len(pp))
     alloc = pa.Table.from_arrays([
-        prod.take(_arrow.from_numpy(pp[j])), pl.column("supplier").combine_chunks().take(
-            _arrow.from_numpy(j)), _arrow.from_numpy(pool[j]), lab.take(_arrow.from_numpy(i)),
-        _arrow.from_numpy(covered[i * n_p + pp[j]] * weight[j])], names=SUPPLIER_COLUMNS)
-    alloc = _sorted(alloc, [("product", "ascending"), ("supplier_pool_kusd", "descending"),
-                            ("supplier", "ascending"), ("importer", "ascending")])
+        prod.take(_arrow.from_numpy(pp[j])), supplier.take(_arrow.from_numpy(j)),
+        _arrow.from_numpy(pool[j]), lab.take(_arrow.from_numpy(i)),
+        _arrow.from_numpy(covered[i * n_p + pp[j]] * weight[j])], names=SUPPLIER_COLUMNS
+    ).sort_by([("product", "ascending"), ("supplier_pool_kusd", "descending"),
+               ("supplier", "ascending"), ("importer", "ascending")])
     return out, alloc
 
 

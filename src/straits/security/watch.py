@@ -49,6 +49,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from straits import _arrow
 from straits.errors import DataNotLoadedError
 from straits.params import Codes, Economy, Interval, Month, validate_params
 from straits.provenance import Provenance, attach
@@ -230,12 +231,9 @@ def _pairs(block: dict, k: int) -> tuple[np.ndarray, np.ndarray | None]:
     return keys, np.diff(np.r_[at, len(block["period"])])
 
 
-def _numbers(array: pa.Array, dtype: type | None) -> np.ndarray:
-    """A numeric Arrow array as NumPy (nulls as 0), a view unless ``dtype`` differs."""
-    if array.null_count:
-        array = pc.fill_null(array, 0)
-    out = array.to_numpy()
-    return out if dtype is None else out.astype(dtype, copy=False)
+def _per_row(x: np.ndarray, runs: np.ndarray | None) -> np.ndarray:
+    """One value per run (with its run lengths) as one value per row."""
+    return x if runs is None else np.repeat(x, runs)
 
 
 def _scratch(shape: tuple[int, ...], dtype: type) -> np.ndarray:
@@ -284,8 +282,8 @@ def _panel(batches: Iterable[pa.RecordBatch], *, own: bool = False) -> _Panel | 
         if batch.num_rows == 0:
             continue
         side = "side" in batch.schema.names
-        cols = [_numbers(batch.column("period"), None),
-                _numbers(batch.column("value_usd"), np.float64)]
+        cols = [_arrow.numbers(batch.column("period"), "int32"),
+                _arrow.numbers(batch.column("value_usd"), "float64")]
         if own:  # keep no view of a stream's memory
             cols = [c if c.flags.owndata else c.copy() for c in cols]
         is_imp = (pc.equal(batch.column("side"), "importer").to_numpy(zero_copy_only=False)
@@ -314,19 +312,14 @@ def _panel(batches: Iterable[pa.RecordBatch], *, own: bool = False) -> _Panel | 
     while blocks:  # without a side column every row is importer-reported
         b = blocks.pop()
         pair, runs = b["keys"]
-        period = b["period"]
-
-        def per_row(x: np.ndarray, runs: np.ndarray | None = runs) -> np.ndarray:
-            return x if runs is None else np.repeat(x, runs)
-
-        cell = per_row(remap[pair] * T - p0)
-        cell += period  # series x month cell
+        cell = _per_row(remap[pair] * T - p0, runs)
+        cell += b["period"]  # series x month cell
         np.add.at(V, cell, b["value"])
-        month = per_row(pair // k * T - p0)
-        month += period
+        month = _per_row(pair // k * T - p0, runs)
+        month += b["period"]
         seen[month] = True
         if b["importer"] is not None:
-            importer_side[per_row(pair // k)[b["importer"]]] = True
+            importer_side[_per_row(pair // k, runs)[b["importer"]]] = True
     V = V.reshape(n, T)
     s_prod = keys // k
     starts = np.flatnonzero(np.r_[True, s_prod[1:] != s_prod[:-1]])

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 #: HS level -> product key expression, per alias (constant text)
 LEVELS = {"hs2": "left({a}.product, 2)", "hs4": "left({a}.product, 4)", "hs6": "{a}.product"}
+#: Characters of a product code at each level (to pad back the integers of export_cells)
+WIDTHS = {"hs2": 2, "hs4": 4, "hs6": 6}
 
 
 def lvl(level: str, alias: str) -> str:
