@@ -301,3 +301,14 @@ def test_warnings_read_as_one_line_without_a_source_location(capsys):
                       stacklevel=1)
     err = capsys.readouterr().err
     assert err == "Data quality: country_codes_V202601.csv: 4 country names repaired\n"
+
+
+def test_errors_name_the_option_the_user_typed(session):
+    """The shared checks say 'start'; the command line spells it --from (and 'end' --to)."""
+    res = run("watch", "KOR", "--from", "2019-13")
+    assert res.exit_code == 2
+    assert "The 'start' parameter (--from) of watch must be a month like 2019-07" in res.output
+    res = run("watch", "KOR", "--to", "2019-00")
+    assert "The 'end' parameter (--to)" in res.output
+    res = run("shock", "--exporter", "CHN", "--importer", "", "--products", "811292")
+    assert "The 'importer' parameter of shock" in res.output  # already its own option name

@@ -222,8 +222,25 @@ class StraitsGroup(_FastParams, TyperGroup):
             if mapped is None:
                 raise
             code, message = mapped
-            typer.echo(f"Error: {message}", err=True)
+            name = ctx.invoked_subcommand
+            command = self.get_command(ctx, name) if name else None
+            typer.echo(f"Error: {_as_typed(message, command)}", err=True)
             raise typer.Exit(code) from None
+
+
+def _as_typed(message: str, command: Any) -> str:
+    """Name an option as the user typed it where its Python name differs.
+
+    Messages come from the shared parameter checks (Python, CLI and API alike), which name
+    ``start``; on the command line that is ``--from``, so "The 'start' parameter" becomes
+    "The 'start' parameter (--from)".
+    """
+    for param in getattr(command, "params", ()):
+        flag = next((o for o in getattr(param, "opts", ()) if o.startswith("--")), None)
+        said = f"The {param.name!r} parameter"
+        if flag and flag != "--" + str(param.name).replace("_", "-") and said in message:
+            message = message.replace(said, f"{said} ({flag})", 1)
+    return message
 
 
 def error_exit(exc: BaseException) -> tuple[int, str] | None:
